@@ -1,0 +1,112 @@
+import Contacts
+import Foundation
+import SQLKit
+import Storage
+
+/// Runs a CSV import job: reads the stored pieces in order and upserts contacts in batches.
+struct ContactImportJob: JobHandler {
+    let kind = ContactImport.kind
+    let database: Database
+    let contacts: ContactStore
+    let batchSize = 1000
+
+    func run(_ run: JobRun) async throws -> String? {
+        let job = run.job
+        let payload = try JSONDecoder().decode(ContactImport.Payload.self, from: Data(job.payload.utf8))
+        let rules = try await contacts.rules(workspaceID: job.workspaceID)
+        // A retried job starts over: upserts are idempotent, and the old error report is replaced.
+        try await database.transaction { sql in try await sql.raw("DELETE FROM job_row_errors WHERE job_id = \(bind: job.id)").run() }
+
+        var state = State(rules: rules)
+        var parser = CSVParser()
+        var consumed: Int64 = 0
+        for seq in 0..<payload.chunks {
+            let row = try await database.read { sql in
+                try await sql.raw("SELECT data FROM job_files WHERE job_id = \(bind: job.id) AND seq = \(bind: seq)").first()
+            }
+            guard let bytes = try row?.decode(column: "data", as: Data.self) else {
+                throw APIError(.unprocessableContent, "upload_missing", "part \(seq) of the uploaded file is missing")
+            }
+            consumed += Int64(bytes.count)
+            var records = parser.feed(bytes)
+            if seq == payload.chunks - 1 { records += parser.finish() }
+            try await handle(records, state: &state, payload: payload, run: run)
+            try await run.progress(done: consumed, total: payload.bytes, processed: state.result.rows, succeeded: state.result.created + state.result.updated, failed: state.result.failed)
+        }
+        if payload.chunks == 0 { throw APIError(.unprocessableContent, "empty_file", "the uploaded file is empty") }
+        if state.columns == nil { throw APIError(.unprocessableContent, "empty_file", "the file has no header row") }
+        try await flush(&state, run: run)
+        try await database.transaction { sql in try await sql.raw("DELETE FROM job_files WHERE job_id = \(bind: job.id)").run() }
+        let data = try JSONEncoder().encode(state.result)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    struct State {
+        let rules: ContactRules
+        var columns: [String?]?
+        var batch: [ContactInput] = []
+        var phones: Set<String> = []
+        var errors: [RowError] = []
+        var result = ContactImport.Result()
+        var recordNumber = 0
+    }
+
+    struct RowError {
+        let row: Int
+        let error: APIError
+        let raw: String
+    }
+
+    func handle(_ records: [[String]], state: inout State, payload: ContactImport.Payload, run: JobRun) async throws {
+        for record in records {
+            state.recordNumber += 1
+            guard let columns = state.columns else {
+                let customFields = Set(state.rules.fields.keys)
+                let header = record.map { $0.trimmingCharacters(in: .whitespaces) }
+                let columns = try ContactImport.resolveColumns(header: header, mapping: payload.mapping, customFields: customFields)
+                state.columns = columns
+                state.result.ignoredColumns = zip(header, columns).filter { $0.1 == nil }.map(\.0)
+                continue
+            }
+            state.result.rows += 1
+            do {
+                let input = try ContactInput.parse(
+                    try FieldReader(ContactImport.object(record: record, columns: columns)), rules: state.rules, requirePhone: true
+                )
+                // The same phone twice in one batch: write the earlier row first, so the later one wins.
+                if state.phones.contains(input.phone!.e164) { try await flush(&state, run: run) }
+                state.phones.insert(input.phone!.e164)
+                state.batch.append(input)
+            } catch let error as APIError {
+                state.result.failed += 1
+                state.errors.append(RowError(row: state.recordNumber, error: error, raw: CSVWriter.row(record).trimmingCharacters(in: .newlines)))
+            }
+            if state.batch.count >= batchSize || state.errors.count >= batchSize { try await flush(&state, run: run) }
+        }
+    }
+
+    func flush(_ state: inout State, run: JobRun) async throws {
+        guard !state.batch.isEmpty || !state.errors.isEmpty else { return }
+        let (batch, errors, job) = (state.batch, state.errors, run.job)
+        let outcomes = try await database.transaction { sql in
+            let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
+            for start in stride(from: 0, to: errors.count, by: 200) {
+                var query: SQLQueryString = "INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES "
+                for (offset, e) in errors[start..<min(start + 200, errors.count)].enumerated() {
+                    if offset > 0 { query.appendLiteral(",") }
+                    query.appendInterpolation(
+                        "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: String(e.raw.prefix(2000))))" as SQLQueryString
+                    )
+                }
+                try await sql.raw(query).run()
+            }
+            return outcomes
+        }
+        for outcome in outcomes {
+            if case .created = outcome { state.result.created += 1 } else { state.result.updated += 1 }
+        }
+        state.batch.removeAll(keepingCapacity: true)
+        state.phones.removeAll(keepingCapacity: true)
+        state.errors.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// Reads and writes contacts, always inside one workspace.
+public struct ContactStore: Sendable {
+    let database: Database
+    var dialect: Dialect { database.dialect }
+
+    /// Outcome of one row of a bulk upsert.
+    public enum UpsertOutcome: Sendable { case created(UUID), updated(UUID) }
+
+    func columns() -> SQLQueryString {
+        """
+        id, phone, name, email, country, language, city, \(dialect.jsonText("tags")) AS tags,
+        \(dialect.jsonText("attributes")) AS attributes, consent_status, consent_source, consent_at, created_at, updated_at
+        """
+    }
+
+    public func get(workspaceID: UUID, id: UUID) async throws -> Contact {
+        let cols = columns()
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT \(cols) FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first()
+        }
+        guard let row else { throw APIError.notFound("contact") }
+        return try Self.decode(row)
+    }
+
+    func rules(workspaceID: UUID) async throws -> ContactRules {
+        let workspace = try await WorkspaceStore(database: database).find(id: workspaceID)
+        let fields = try await CustomFieldStore(database: database).list(workspaceID: workspaceID)
+        return ContactRules(defaultCountry: workspace?.defaultCountry, fields: Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) }))
+    }
+
+    public func create(workspaceID: UUID, input: ContactInput) async throws -> Contact {
+        guard let phone = input.phone else { throw APIError.invalid("phone", "phone is required", code: "required") }
+        let now = Date()
+        var contact = Self.blank(phone: phone.e164, now: now)
+        input.apply(to: &contact, now: now)
+        let created = contact
+        try await database.transaction { sql in
+            if try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: created.phone)").first() != nil {
+                throw APIError(.conflict, "phone_taken", "a contact with phone \(created.phone) already exists", field: "phone")
+            }
+            try await insert(sql, workspaceID: workspaceID, [created])
+        }
+        return created
+    }
+
+    public func update(workspaceID: UUID, id: UUID, input: ContactInput) async throws -> Contact {
+        let cols = columns()
+        return try await database.transaction { sql in
+            guard let row = try await sql.raw("SELECT \(cols) FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first() else {
+                throw APIError.notFound("contact")
+            }
+            var contact = try Self.decode(row)
+            input.apply(to: &contact, now: Date())
+            if input.phone != nil,
+                try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: contact.phone) AND id <> \(bind: id)").first() != nil
+            {
+                throw APIError(.conflict, "phone_taken", "another contact has phone \(contact.phone)", field: "phone")
+            }
+            try await write(sql, workspaceID: workspaceID, contact)
+            return contact
+        }
+    }
+
+    public func delete(workspaceID: UUID, id: UUID) async throws {
+        let found = try await database.transaction { sql in
+            try await sql.raw("DELETE FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) RETURNING id").first() != nil
+        }
+        if !found { throw APIError.notFound("contact") }
+    }
+
+    /// Creates or merges contacts by phone in one transaction. Inputs must have a phone and distinct phones.
+    public func upsert(workspaceID: UUID, inputs: [ContactInput]) async throws -> [UpsertOutcome] {
+        try await database.transaction { sql in try await upsert(sql, workspaceID: workspaceID, inputs: inputs) }
+    }
+
+    func upsert(_ sql: any SQLDatabase, workspaceID: UUID, inputs: [ContactInput]) async throws -> [UpsertOutcome] {
+        var outcomes: [UpsertOutcome] = []
+        outcomes.reserveCapacity(inputs.count)
+        let cols = columns()
+        for start in stride(from: 0, to: inputs.count, by: 500) {
+            let chunk = inputs[start..<min(start + 500, inputs.count)]
+            let phones = chunk.map { $0.phone!.e164 }
+            let existing = try await sql.raw(
+                "SELECT \(cols) FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone IN (\(binds: phones))"
+            ).all().map(Self.decode)
+            var byPhone = Dictionary(existing.map { ($0.phone, $0) }, uniquingKeysWith: { a, _ in a })
+            let now = Date()
+            var fresh: [Contact] = []
+            for input in chunk {
+                let phone = input.phone!.e164
+                if var contact = byPhone[phone] {
+                    input.apply(to: &contact, now: now)
+                    try await write(sql, workspaceID: workspaceID, contact)
+                    byPhone[phone] = contact
+                    outcomes.append(.updated(contact.id))
+                } else {
+                    var contact = Self.blank(phone: phone, now: now)
+                    input.apply(to: &contact, now: now)
+                    fresh.append(contact)
+                    outcomes.append(.created(contact.id))
+                }
+            }
+            try await insert(sql, workspaceID: workspaceID, fresh)
+        }
+        return outcomes
+    }
+
+    /// Multi-row INSERT in slices that stay under both engines' bind limits.
+    func insert(_ sql: any SQLDatabase, workspaceID: UUID, _ contacts: [Contact]) async throws {
+        for start in stride(from: 0, to: contacts.count, by: 500) {
+            var query: SQLQueryString = """
+                INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
+                    consent_status, consent_source, consent_at, created_at, updated_at) VALUES
+                """
+            for (offset, c) in contacts[start..<min(start + 500, contacts.count)].enumerated() {
+                if offset > 0 { query.appendLiteral(",") }
+                query.appendInterpolation(
+                    """
+                    (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.name), \(bind: c.email), \(bind: c.country),
+                     \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(JSONValue.object(c.attributes).jsonText)),
+                     \(bind: c.consent.status.rawValue), \(bind: c.consent.source), \(bind: c.consent.at), \(bind: c.createdAt), \(bind: c.updatedAt))
+                    """ as SQLQueryString
+                )
+            }
+            try await sql.raw(query).run()
+        }
+    }
+
+    func write(_ sql: any SQLDatabase, workspaceID: UUID, _ c: Contact) async throws {
+        try await sql.raw(
+            """
+            UPDATE contacts SET phone = \(bind: c.phone), name = \(bind: c.name), email = \(bind: c.email), country = \(bind: c.country),
+                language = \(bind: c.language), city = \(bind: c.city), tags = \(dialect.json(Self.json(c.tags))),
+                attributes = \(dialect.json(JSONValue.object(c.attributes).jsonText)), consent_status = \(bind: c.consent.status.rawValue),
+                consent_source = \(bind: c.consent.source), consent_at = \(bind: c.consent.at), updated_at = \(bind: c.updatedAt)
+            WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: c.id)
+            """
+        ).run()
+    }
+
+    static func blank(phone: String, now: Date) -> Contact {
+        Contact(
+            id: UUID(), phone: phone, name: nil, email: nil, country: nil, language: nil, city: nil, tags: [], attributes: [:],
+            consent: Consent(status: .unknown, source: nil, at: nil), createdAt: now, updatedAt: now
+        )
+    }
+
+    static func json(_ strings: [String]) -> String {
+        JSONValue.array(strings.map(JSONValue.string)).jsonText
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Contact {
+        let tagsText = try row.decode(column: "tags", as: String.self)
+        let attributesText = try row.decode(column: "attributes", as: String.self)
+        var tags: [String] = []
+        if case .array(let items) = try JSONValue.parse(Data(tagsText.utf8)) {
+            tags = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        }
+        var attributes: [String: JSONValue] = [:]
+        if case .object(let fields) = try JSONValue.parse(Data(attributesText.utf8)) { attributes = fields }
+        return Contact(
+            id: try row.decode(column: "id", as: UUID.self),
+            phone: try row.decode(column: "phone", as: String.self),
+            name: try row.decode(column: "name", as: String?.self),
+            email: try row.decode(column: "email", as: String?.self),
+            country: try row.decode(column: "country", as: String?.self),
+            language: try row.decode(column: "language", as: String?.self),
+            city: try row.decode(column: "city", as: String?.self),
+            tags: tags,
+            attributes: attributes,
+            consent: Consent(
+                status: Consent.Status(rawValue: try row.decode(column: "consent_status", as: String.self)) ?? .unknown,
+                source: try row.decode(column: "consent_source", as: String?.self),
+                at: try row.decode(column: "consent_at", as: Date?.self)
+            ),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+        )
+    }
+}

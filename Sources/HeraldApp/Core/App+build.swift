@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Builds the router: API, webhooks (later), web console, operations. Used by `herald serve`, `herald demo` and tests.
+public func buildRouter(services: AppServices, config: HeraldConfig, web: WebConsole) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AuthenticationMiddleware(keys: services.keys, sessions: services.sessions))
+
+    OperationsController<AppRequestContext>(database: services.database, migrator: Migrator()).addRoutes(to: router)
+    router.get("api/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: web.assets.openAPI)))
+    }
+
+    let api = router.group("api", context: AuthenticatedContext.self)
+    ContactController(contacts: services.contacts, fields: services.fields).addRoutes(to: api)
+    ContactTransferController(database: services.database, contacts: services.contacts).addRoutes(to: api)
+    JobController(database: services.database).addRoutes(to: api)
+    OrderController(orders: services.orders, contacts: services.contacts, workspaces: services.workspaces).addRoutes(to: api)
+    EventImportController(database: services.database, contacts: services.contacts).addRoutes(to: api)
+    SettingsController(workspaces: services.workspaces, keys: services.keys, users: services.users).addRoutes(to: api)
+
+    web.addRoutes(to: router, services: services, secureCookies: config.secureCookies)
+    return router
+}
+
+/// Closes the database after everything that uses it has stopped.
+struct DatabaseService: Service {
+    let database: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}
+
+/// The whole server: HTTP, workers and database, under one service group with graceful shutdown.
+public func buildApplication(config: HeraldConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let web = try await WebConsole.load()
+    let database = try await Database.open(config.databaseURL, logger: logger)
+    let services = AppServices(database: database)
+    let router = buildRouter(services: services, config: config, web: web)
+    var background: [any Service] = [DatabaseService(database: database)]
+    if config.runWorkers {
+        background.append(
+            JobWorker(
+                queue: services.jobs, handlers: [ContactImportJob(database: database, contacts: services.contacts)],
+                logger: logger.with(label: "jobs")
+            )
+        )
+    }
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "herald"),
+        services: background,
+        logger: logger
+    )
+    let migrateOnStart = config.migrateOnStart
+    app.beforeServerStarts {
+        if migrateOnStart {
+            try await Migrator().migrate(database, logger: logger)
+        } else {
+            let migrator = Migrator()
+            let current = try await migrator.currentVersion(database)
+            if current > migrator.latestVersion { throw StorageError.schemaNewerThanBinary(database: current, binary: migrator.latestVersion) }
+        }
+    }
+    return app
+}
+
+extension Logger {
+    func with(label: String) -> Logger {
+        var copy = Logger(label: label, factory: { _ in self.handler })
+        copy.logLevel = logLevel
+        return copy
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Storage
+
+/// Everything `herald serve` needs to start, read from flags and `HERALD_*` environment variables.
+public struct HeraldConfig: Sendable {
+    public var databaseURL: DatabaseURL
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// 32-byte key that encrypts stored secrets.
+    public var secretKey: SecretKey
+    /// Run pending migrations when the server starts.
+    public var migrateOnStart: Bool = true
+    /// Start the background job workers in this process.
+    public var runWorkers: Bool = true
+    /// Mark session cookies `Secure` (set when Herald is served over TLS, directly or behind a proxy).
+    public var secureCookies: Bool = false
+
+    public init(
+        databaseURL: DatabaseURL, dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
+        logLevel: Logger.Level = .info, logFormat: LogFormat = .text, secretKey: SecretKey
+    ) {
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.secretKey = secretKey
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
+}
+
+/// A setting that stops start-up; its description is the one line the operator sees.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let setting: String
+    public let problem: String
+    public init(_ setting: String, _ problem: String) {
+        self.setting = setting
+        self.problem = problem
+    }
+    public var description: String { "configuration error: \(setting) \(problem)" }
+}
+
+extension HeraldConfig {
+    /// Resolves raw setting values (flag first, then environment, then default) into a checked config.
+    public static func resolve(
+        databaseURL: String?, dataDirectory: String?, host: String?, port: String?, logLevel: String?,
+        logFormat: String?, secretKey: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> HeraldConfig {
+        func value(_ flag: String?, _ name: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let env = environment[name], !env.isEmpty { return env }
+            return nil
+        }
+        let dataDir = value(dataDirectory, "HERALD_DATA_DIR") ?? "./herald-data"
+        let urlText = value(databaseURL, "HERALD_DATABASE_URL") ?? "sqlite://\(dataDir)/herald.sqlite"
+        let url: DatabaseURL
+        do { url = try DatabaseURL(parsing: urlText) } catch { throw ConfigError("HERALD_DATABASE_URL", "is malformed: \(error)") }
+        let portText = value(port, "HERALD_PORT") ?? "8080"
+        guard let portNumber = Int(portText), (0...65535).contains(portNumber) else {
+            throw ConfigError("HERALD_PORT", "must be a number from 0 to 65535, got '\(portText)'")
+        }
+        let levelText = value(logLevel, "HERALD_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigError("HERALD_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
+        }
+        let formatText = value(logFormat, "HERALD_LOG_FORMAT") ?? "text"
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw ConfigError("HERALD_LOG_FORMAT", "must be text or json, got '\(formatText)'")
+        }
+        let key: SecretKey
+        if let keyText = value(secretKey, "HERALD_SECRET_KEY") {
+            guard let parsed = SecretKey(base64: keyText) else {
+                throw ConfigError("HERALD_SECRET_KEY", "must be 32 bytes in base64 (openssl rand -base64 32)")
+            }
+            key = parsed
+        } else {
+            do { key = try SecretKey.loadOrCreate(in: dataDir) } catch {
+                throw ConfigError("HERALD_SECRET_KEY", "is not set and could not be created in \(dataDir): \(error)")
+            }
+        }
+        return HeraldConfig(
+            databaseURL: url, dataDirectory: dataDir, host: value(host, "HERALD_HOST") ?? "127.0.0.1",
+            port: portNumber, logLevel: level, logFormat: format, secretKey: key
+        )
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+
+/// Encodes API answers with stable key order and snake_case names chosen by each type.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISODate.format(date))
+        }
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+extension Request {
+    /// A positive integer query parameter with a default and an upper bound.
+    func limit(default value: Int = 50, max: Int = 1000) throws -> Int {
+        guard let text = uri.queryParameters["limit"] else { return value }
+        guard let number = Int(String(text)), number >= 1, number <= max else {
+            throw APIError(.badRequest, "invalid_parameter", "limit must be a whole number from 1 to \(max)", field: "limit")
+        }
+        return number
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Mustache
+
+/// Templates, stylesheet, script and the OpenAPI document, shipped inside the binary's resource bundle.
+struct WebAssets: Sendable {
+    let library: MustacheLibrary
+    let css: [UInt8]
+    let js: [UInt8]
+    let openAPI: [UInt8]
+
+    static func load() async throws -> WebAssets {
+        let candidates = [Bundle.module.bundleURL.appendingPathComponent("Resources"), Bundle.module.resourceURL?.appendingPathComponent("Resources")]
+        guard let root = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("openapi.json").path) }) else {
+            throw ConfigError("resources", "are missing from the herald bundle at \(Bundle.module.bundlePath)")
+        }
+        let library = try await MustacheLibrary(directory: root.appendingPathComponent("templates").path)
+        func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: root.appendingPathComponent(name))) }
+        return WebAssets(library: library, css: try bytes("static/herald.css"), js: try bytes("static/herald.js"), openAPI: try bytes("openapi.json"))
+    }
+}

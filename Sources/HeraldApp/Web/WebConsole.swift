@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The server-rendered console: login, Contacts, Settings, and the sections still to come.
+public struct WebConsole: Sendable {
+    let assets: WebAssets
+    static let csrfCookie = "herald_login_csrf"
+
+    public static func load() async throws -> WebConsole { WebConsole(assets: try await WebAssets.load()) }
+
+    static let sections: [(path: String, title: String)] = [
+        ("/contacts", "Contacts"), ("/segments", "Segments"), ("/campaigns", "Campaigns"), ("/ab-tests", "A/B tests"),
+        ("/analytics", "Analytics"), ("/integrations", "Integrations"), ("/settings", "Settings"),
+    ]
+
+    static let coming: [String: String] = [
+        "/segments": "Build audiences from contact properties, purchases and engagement with nested AND/OR rules, a live count and saved static or dynamic segments.",
+        "/campaigns": "Send approved WhatsApp templates to a segment, now or on a schedule, through a rate-limited pipeline with delivery, read, click and reply tracking.",
+        "/ab-tests": "Test 2 to 5 variations on a share of a segment with always-valid statistics, then send the winner to everyone else.",
+        "/analytics": "Funnels per campaign and variation, conversions attributed from orders, cost from Meta's pricing, and ROI.",
+        "/integrations": "Shopify and WooCommerce orders and products, and the WhatsApp Cloud API account.",
+    ]
+
+    func addRoutes(to router: Router<AppRequestContext>, services: AppServices, secureCookies: Bool) {
+        let pages = WebPages(console: self, services: services, secureCookies: secureCookies)
+        router.get("static/herald.css") { _, _ in Self.asset(assets.css, type: "text/css; charset=utf-8") }
+        router.get("static/herald.js") { _, _ in Self.asset(assets.js, type: "text/javascript; charset=utf-8") }
+        router.get("/") { _, context in
+            Response.redirect(to: context.access == nil ? "/login" : "/contacts")
+        }
+        router.get("login", use: pages.loginPage)
+        router.post("login", use: pages.login)
+        router.post("logout", use: pages.logout)
+        router.get("contacts", use: pages.contacts)
+        router.get("contacts/{id}", use: pages.contact)
+        router.get("settings", use: pages.settings)
+        router.post("settings/workspace", use: pages.updateWorkspace)
+        router.post("settings/api-keys", use: pages.createKey)
+        router.post("settings/api-keys/{id}/revoke", use: pages.revokeKey)
+        router.post("settings/users", use: pages.createUser)
+        for (path, _) in Self.sections where Self.coming[path] != nil {
+            router.get(RouterPath(path), use: pages.comingSoon)
+        }
+    }
+
+    static func asset(_ bytes: [UInt8], type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Renders a page inside the layout: navigation, signed-in user and CSRF token.
+    func render(_ template: String, title: String, path: String, access: Access?, values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        var context = values
+        context["title"] = title
+        context["nav"] = Self.sections.map { ["href": $0.path, "title": $0.title, "active": path.hasPrefix($0.path)] as [String: Any] }
+        if let access {
+            context["signedIn"] = true
+            context["actor"] = access.actor
+            context["role"] = access.role.rawValue
+            context["csrf"] = access.csrfToken ?? ""
+            context["canWrite"] = access.role.canWrite
+            context["canManage"] = access.role.canManage
+        }
+        let body = assets.library.render(context, withTemplate: template) ?? "template \(template) is missing"
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .init("X-Frame-Options")!: "DENY"],
+            body: .init(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}

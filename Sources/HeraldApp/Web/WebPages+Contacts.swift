@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import SQLKit
+
+extension WebPages {
+    @Sendable func contacts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let access = try requireSession(context)
+        let search = request.uri.queryParameters["q"].map(String.init) ?? ""
+        let cursor = request.uri.queryParameters["cursor"].map(String.init)
+        let page: ContactPage
+        do {
+            page = try await services.contacts.list(workspaceID: access.workspaceID, search: search, limit: 50, cursor: cursor)
+        } catch let error as APIError where error.code == "invalid_cursor" {
+            return .redirect(to: "/contacts")
+        }
+        let rows = page.data.map(Self.row)
+        var values: [String: Any] = ["contacts": rows, "hasContacts": !rows.isEmpty, "q": search]
+        if request.uri.queryParameters["fragment"] == "rows" {
+            let html = console.assets.library.render(values, withTemplate: "contact-rows") ?? ""
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        values["total"] = try await services.contacts.count(workspaceID: access.workspaceID, search: search)
+        if let next = page.nextCursor {
+            var query = URLComponents()
+            query.queryItems = [URLQueryItem(name: "cursor", value: next)] + (search.isEmpty ? [] : [URLQueryItem(name: "q", value: search)])
+            values["nextURL"] = "/contacts?" + (query.percentEncodedQuery ?? "")
+        }
+        values["exportURL"] = "/api/contacts/export" + (search.isEmpty ? "" : "?q=" + (search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return console.render("contacts", title: "Contacts", path: "/contacts", access: access, values: values)
+    }
+
+    static func row(_ contact: Contact) -> [String: Any] {
+        [
+            "id": contact.id.uuidString.lowercased(), "name": contact.name ?? "(no name)", "phone": contact.phone, "email": contact.email ?? "",
+            "country": contact.country ?? "", "tags": contact.tags, "consent": contact.consent.status.rawValue.replacingOccurrences(of: "_", with: " "),
+            "consentClass": contact.consent.status.rawValue,
+        ]
+    }
+
+    @Sendable func contact(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let access = try requireSession(context)
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
+        let contact: Contact
+        do { contact = try await services.contacts.get(workspaceID: access.workspaceID, id: id) } catch let error as APIError where error.status == .notFound {
+            throw HTTPError(.notFound)
+        }
+        let orders = try await services.orders.list(workspaceID: access.workspaceID, contactID: id, limit: 20, after: nil).orders
+        let workspaceID = access.workspaceID
+        let events = try await services.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT e.type, e.occurred_at, c.name AS campaign FROM message_events e LEFT JOIN campaigns c ON c.id = e.campaign_id
+                WHERE e.workspace_id = \(bind: workspaceID) AND e.contact_id = \(bind: id) ORDER BY e.occurred_at DESC LIMIT 30
+                """
+            ).all().map { row -> [String: String] in
+                [
+                    "type": try row.decode(column: "type", as: String.self),
+                    "at": Self.display(try row.decode(column: "occurred_at", as: Date.self)),
+                    "campaign": try row.decode(column: "campaign", as: String?.self) ?? "—",
+                ]
+            }
+        }
+        var values = Self.row(contact)
+        values["language"] = contact.language ?? ""
+        values["city"] = contact.city ?? ""
+        values["consentSource"] = contact.consent.source ?? ""
+        values["consentAt"] = contact.consent.at.map(Self.display) ?? ""
+        values["createdAt"] = Self.display(contact.createdAt)
+        values["attributes"] = contact.attributes.keys.sorted().map { ["key": $0, "value": Self.text(contact.attributes[$0]!)] }
+        values["hasAttributes"] = !contact.attributes.isEmpty
+        values["orders"] = orders.map {
+            ["externalID": $0.externalID, "total": Self.money($0.totalMinor, $0.currency), "status": $0.status, "at": Self.display($0.orderedAt), "items": $0.lines.count] as [String: Any]
+        }
+        values["hasOrders"] = !orders.isEmpty
+        values["events"] = events
+        values["hasEvents"] = !events.isEmpty
+        return console.render("contact", title: contact.name ?? contact.phone, path: "/contacts", access: access, values: values)
+    }
+
+    static func display(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false)) + " UTC"
+    }
+
+    static func money(_ minor: Int64, _ currency: String) -> String {
+        let digits = ["JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3, "OMR": 3][currency] ?? 2
+        let divisor = pow(10.0, Double(digits))
+        return String(format: "%.\(digits)f %@", Double(minor) / divisor, currency)
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): s
+        case .array(let items): items.map(text).joined(separator: ", ")
+        default: value.jsonText
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+
+/// The one SQL layer of Herald. Callers get an `SQLDatabase` for a unit of work and never
+/// learn which engine is underneath; engine differences live in ``Dialect``.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let dialect: Dialect
+    let logger: Logger
+    private let backend: Backend
+
+    enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, next: ReaderCursor)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+    }
+
+    private init(kind: DatabaseKind, backend: Backend, logger: Logger) {
+        self.kind = kind
+        self.dialect = Dialect(kind: kind)
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database the URL names. SQLite files are created (with their folder) when absent.
+    public static func open(_ url: DatabaseURL, logger: Logger, maxConnections: Int = 10) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            let writer = try await openSQLite(path: path, logger: logger)
+            // WAL lets readers run beside the single writer.
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<2 { readers.append(try await openSQLite(path: path, logger: logger)) }
+            return Database(
+                kind: .sqlite,
+                backend: .sqlite(writer: writer, readers: readers, lock: AsyncLock(), next: ReaderCursor()),
+                logger: logger
+            )
+        case .postgres(let host, let port, let username, let password, let database, let tls):
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: tls ? .prefer(.makeClientConfiguration()) : .disable
+            )
+            configuration.options.maximumConnections = maxConnections
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let runner = Task { await client.run() }
+            let db = Database(kind: .postgres, backend: .postgres(client: client, runner: runner), logger: logger)
+            return db
+        }
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let sql = connection.sql(queryLogLevel: .trace)
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA busy_timeout = 10000").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        return connection
+    }
+
+    /// Runs read-only work. On SQLite it uses a reader connection; on PostgreSQL a pooled one.
+    public func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(_, let readers, _, let next):
+            return try await body(readers[next.advance() % readers.count].sql(queryLogLevel: .trace))
+        case .postgres(let client, _):
+            return try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
+        }
+    }
+
+    /// Runs work in one transaction: all of it is stored, or none.
+    public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let writer, _, let lock, _):
+            return try await lock.withLock {
+                let sql = writer.sql(queryLogLevel: .trace)
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(sql)
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        case .postgres(let client, _):
+            return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
+        }
+    }
+
+    /// Checks that the database answers a trivial query.
+    public func ping() async throws {
+        _ = try await read { try await $0.raw("SELECT 1 AS one").first() }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let writer, let readers, _, _):
+            for connection in readers + [writer] { try? await connection.close() }
+        case .postgres(_, let runner):
+            runner.cancel()
+            await runner.value
+        }
+    }
+}
+
+/// Round-robin position over SQLite reader connections.
+final class ReaderCursor: Sendable {
+    private let value = NIOLockedValueBox(0)
+    func advance() -> Int { value.withLockedValue { $0 &+= 1; return $0 } }
+}
