@@ -6,6 +6,7 @@ import Storage
 
 /// Builds the router: API, webhooks (later), web console, operations. Used by `herald serve`, `herald demo` and tests.
 public func buildRouter(services: AppServices, config: HeraldConfig, web: WebConsole) -> Router<AppRequestContext> {
+    _ = HeraldMetrics.registry  // swift-metrics must be bootstrapped before the first metric is made
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into the JSON error shape (or a small HTML page for console routes),
 /// logs unexpected ones at error level with the request id, and never leaks internal text.
@@ -11,6 +12,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = try error.response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            response = try APIError(.contentTooLarge, "body_too_large", "the body is too large").response(from: request, context: context)
         } catch let error as RedirectToLogin {
             response = try error.response(from: request, context: context)
         } catch let error as HTTPError {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// Reads a JSON body up to the context's limit, mapping every failure to a JSON 4xx.
@@ -20,6 +21,8 @@ extension Request {
     func collectBodyOrFail(context: some RequestContext) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(context.maxUploadSize / 1_048_576) MiB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(context.maxUploadSize / 1_048_576) MiB")
         }

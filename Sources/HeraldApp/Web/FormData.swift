@@ -8,7 +8,7 @@ struct FormData {
     subscript(_ name: String) -> String? { values[name] }
 
     static func read(_ request: Request, context: some RequestContext) async throws -> FormData {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let buffer = try await request.collectBodyOrFail(context: context)
         var components = URLComponents()
         components.percentEncodedQuery = String(buffer: buffer).replacingOccurrences(of: "+", with: "%20")
         var values: [String: String] = [:]
