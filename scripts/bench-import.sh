@@ -3,7 +3,7 @@
 #
 #   scripts/bench-import.sh [ROWS] [DATABASE_URL]
 #
-# Builds herald in release mode (scratch path .build-release), writes a deterministic CSV of ROWS
+# Builds herald in release mode, writes a deterministic CSV of ROWS
 # rows (default 1,000,000; every 100th row has a bad phone number), starts `herald serve` on a
 # fresh data folder (SQLite unless DATABASE_URL names a PostgreSQL database), uploads the file,
 # polls the job, and prints rows/s, the server's peak RSS (VmHWM) and the job's counts.
@@ -12,8 +12,8 @@ ROWS=${1:-1000000}
 DB_URL=${2:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-swift build -c release --scratch-path .build-release >/dev/null
-BIN="$ROOT/.build-release/release/herald"
+swift build -c release >/dev/null
+BIN="$ROOT/.build/release/herald"
 WORK=$(mktemp -d /tmp/herald-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SERVER=""

@@ -95,7 +95,13 @@ public final class Database: Sendable {
                 }
             }
         case .postgres(let client, _):
-            return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
+            do {
+                return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
+            } catch let error as PostgresTransactionError {
+                // Callers see what their own code threw (after the rollback), as on SQLite.
+                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                throw error
+            }
         }
     }
 

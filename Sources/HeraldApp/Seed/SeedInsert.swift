@@ -1,0 +1,208 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// One multi-row INSERT, serialised straight into SQL text and binds (no per-value fragments).
+/// Every value is bound; the only literals are NULL and fixed constants such as 'seed'.
+struct SeedInsert<Row: Sendable>: SQLExpression {
+    let head: String
+    let rows: ArraySlice<Row>
+    let writeRow: @Sendable (Row, inout SQLSerializer) -> Void
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(head)
+        var first = true
+        for row in rows {
+            serializer.write(first ? "(" : ",(")
+            first = false
+            writeRow(row, &serializer)
+            serializer.write(")")
+        }
+    }
+}
+
+extension SQLSerializer {
+    /// An id: PostgreSQL binds a uuid; SQLite stores the same upper-case text a bound `UUID` encodes to.
+    mutating func seedID(_ id: UUID, _ kind: DatabaseKind) {
+        if kind == .postgres { write(bind: id) } else { write(bind: id.seedUppercaseText) }
+    }
+
+    mutating func seedText(_ text: String?) {
+        if let text { write(bind: text) } else { write("NULL") }
+    }
+
+    mutating func seedDate(_ date: Date?) {
+        if let date { write(bind: date) } else { write("NULL") }
+    }
+
+    mutating func seedJSON(_ text: String, _ kind: DatabaseKind) {
+        if kind == .postgres {
+            write("CAST(")
+            write(bind: text)
+            write(" AS jsonb)")
+        } else {
+            write(bind: text)
+        }
+    }
+}
+
+/// Writes generated rows with as few statements as the engine's bind limit allows.
+struct SeedWriter: Sendable {
+    let kind: DatabaseKind
+    let workspaceID: UUID
+    let currency: String
+
+    /// Binds per statement, under SQLite's 32,766 and PostgreSQL's 65,535.
+    var maxBinds: Int { kind == .postgres ? 65_000 : 32_000 }
+
+    func insert<Row: Sendable>(
+        _ sql: any SQLDatabase, _ rows: [Row], head: String, bindsPerRow: Int, _ writeRow: @escaping @Sendable (Row, inout SQLSerializer) -> Void
+    ) async throws {
+        let perStatement = max(1, maxBinds / bindsPerRow)
+        let t0 = ContinuousClock.now
+        defer { if ProcessInfo.processInfo.environment["SEEDTRACE"] != nil { FileHandle.standardError.write(Data("TRACE \(head.prefix(30)) \(rows.count) \(ContinuousClock.now - t0)\n".utf8)) } }
+        var start = 0
+        while start < rows.count {
+            let end = min(start + perStatement, rows.count)
+            try await sql.execute(sql: SeedInsert(head: head, rows: rows[start..<end], writeRow: writeRow)) { _ in }
+            start = end
+        }
+    }
+
+    func write(_ batch: SeedBatch, _ sql: any SQLDatabase) async throws {
+        let kind = self.kind, workspaceID = self.workspaceID, currency = self.currency
+        try await insert(
+            sql, batch.contacts,
+            head: """
+                INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
+                consent_status, consent_source, consent_at, created_at, updated_at) VALUES
+                """,
+            bindsPerRow: 14
+        ) { c, s in
+            s.seedID(c.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.write(bind: c.phone); s.write(",")
+            s.write(bind: c.name); s.write(",")
+            s.seedText(c.email); s.write(",")
+            s.write(bind: c.country); s.write(",")
+            s.write(bind: c.language); s.write(",")
+            s.write(bind: c.city); s.write(",")
+            s.seedJSON(c.tagsJSON, kind)
+            s.write(kind == .postgres ? ",CAST('{}' AS jsonb)," : ",'{}',")
+            s.write(bind: c.consentStatus); s.write(",")
+            s.seedText(c.consentSource); s.write(",")
+            s.seedDate(c.consentAt); s.write(",")
+            s.write(bind: c.createdAt); s.write(",")
+            s.write(bind: c.updatedAt)
+        }
+        try await insert(
+            sql, batch.orders,
+            head: """
+                INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, source,
+                ordered_at, created_at, updated_at) VALUES
+                """,
+            bindsPerRow: 10
+        ) { o, s in
+            s.seedID(o.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.write(bind: o.externalID); s.write(",")
+            s.seedID(o.contactID, kind); s.write(",")
+            s.write(bind: o.totalMinor); s.write(",")
+            s.write(bind: currency); s.write(",")
+            s.write(bind: o.status); s.write(",'seed',")
+            s.write(bind: o.orderedAt); s.write(",")
+            s.write(bind: o.orderedAt); s.write(",")
+            s.write(bind: o.updatedAt)
+        }
+        try await insert(
+            sql, batch.lines,
+            head: "INSERT INTO order_lines (id, workspace_id, order_id, product_id, quantity, unit_price_minor) VALUES ",
+            bindsPerRow: 6
+        ) { l, s in
+            s.seedID(l.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.seedID(l.orderID, kind); s.write(",")
+            s.seedID(l.productID, kind); s.write(",")
+            s.write(bind: l.quantity); s.write(",")
+            s.write(bind: l.unitPriceMinor)
+        }
+        try await insert(
+            sql, batch.events,
+            head: "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at) VALUES ",
+            bindsPerRow: 7
+        ) { e, s in
+            s.seedID(e.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.seedID(e.contactID, kind); s.write(",")
+            s.seedID(e.campaignID, kind); s.write(",")
+            s.write(bind: e.type); s.write(",")
+            s.write(bind: e.occurredAt); s.write(",'seed',")
+            s.write(bind: e.occurredAt)
+        }
+    }
+
+    func writeCatalog(_ plan: SeedPlan, _ sql: any SQLDatabase) async throws {
+        let kind = self.kind, workspaceID = self.workspaceID
+        let created = Date(timeIntervalSince1970: plan.anchor - SeedPlan.contactSpanDays * SeedPlan.day)
+        try await insert(sql, plan.categories, head: "INSERT INTO categories (id, workspace_id, name, created_at) VALUES ", bindsPerRow: 4) { c, s in
+            s.seedID(c.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.write(bind: c.name); s.write(",")
+            s.write(bind: created)
+        }
+        try await insert(
+            sql, plan.products,
+            head: "INSERT INTO products (id, workspace_id, external_id, name, category_id, created_at, updated_at) VALUES ",
+            bindsPerRow: 7
+        ) { p, s in
+            s.seedID(p.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.write(bind: p.externalID); s.write(",")
+            s.write(bind: p.name); s.write(",")
+            s.seedID(p.categoryID, kind); s.write(",")
+            s.write(bind: created); s.write(",")
+            s.write(bind: created)
+        }
+        try await insert(
+            sql, plan.campaigns,
+            head: """
+                INSERT INTO campaigns (id, workspace_id, name, status, template_name, template_language, scheduled_at, started_at,
+                completed_at, created_at, updated_at) VALUES
+                """,
+            bindsPerRow: 9
+        ) { c, s in
+            let sendAt = Date(timeIntervalSince1970: c.sendAt)
+            s.seedID(c.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.write(bind: c.name); s.write(",'completed',")
+            s.write(bind: c.templateName); s.write(",'en',")
+            s.write(bind: sendAt); s.write(",")
+            s.write(bind: sendAt); s.write(",")
+            s.write(bind: c.completedAt); s.write(",")
+            s.write(bind: c.createdAt); s.write(",")
+            s.write(bind: c.completedAt)
+        }
+    }
+}
+
+extension UUID {
+    /// The same text as `uuidString` ("E621E1F8-C36C-495A-93FC-0C247A3E6E5F"), without going through printf.
+    var seedUppercaseText: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { buffer in
+                let digits: (UInt8) -> UInt8 = { $0 < 10 ? 48 + $0 : 55 + $0 }
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = digits(bytes[index] >> 4)
+                    buffer[position + 1] = digits(bytes[index] & 0x0F)
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+}

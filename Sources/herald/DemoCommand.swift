@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import HeraldApp
+import Storage
+
+/// `herald demo`: the product on one machine, with a demo workspace, a console login and data.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Herald on SQLite with a demo workspace, a console login and synthetic data.",
+        discussion: """
+            The first run creates the data folder (default ./herald-demo), a workspace, an owner login and \
+            about 20,000 contacts with orders and message history; later runs reuse them. It prints the \
+            console URL and the credentials, then serves until stopped (Ctrl-C).
+            """
+    )
+    @Option(name: .customLong("data-dir"), help: "Folder for the demo's SQLite database and secrets.") var dataDirectory = "./herald-demo"
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Contacts to generate on the first run.") var contacts = 20_000
+
+    static let workspaceName = "Herald Demo"
+    static let email = "demo@herald.local"
+
+    func run() async throws {
+        let options = try ConfigOptions.parse([
+            "--data-dir", dataDirectory, "--database-url", "sqlite://\(dataDirectory)/herald.sqlite", "--host", host, "--port", String(port),
+        ])
+        let (config, database) = try await openMigrated(options)
+        let credentials: (key: String?, password: String)
+        do {
+            credentials = try await prepare(database)
+        } catch {
+            await database.close()
+            FileHandle.standardError.write(Data("herald demo: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        await database.close()
+
+        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        print("""
+
+            Herald demo is starting at \(url)
+              sign in as:  \(Self.email)
+              password:    \(credentials.password)
+            \(credentials.key.map { "  API key:     \($0)  (shown on the first run only)\n" } ?? "")  data folder: \(dataDirectory)  (delete it to start over)
+              stop with Ctrl-C
+
+            """)
+        let app = try await buildApplication(config: config, logger: Logging.logger(config))
+        try await app.runService()
+    }
+
+    /// Creates the workspace, login and data on the first run; afterwards reads the saved password.
+    func prepare(_ database: Database) async throws -> (key: String?, password: String) {
+        let passwordFile = (dataDirectory as NSString).appendingPathComponent("demo-password.txt")
+        let workspaces = WorkspaceStore(database: database)
+        if try await workspaces.find(name: Self.workspaceName) != nil,
+            let saved = try? String(contentsOfFile: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        {
+            return (nil, saved)
+        }
+        let (workspace, key) = try await workspaces.create(name: Self.workspaceName, timeZone: "Europe/Berlin", currency: "EUR", defaultCountry: "DE")
+        let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
+        _ = try await UserStore(database: database).create(workspaceID: workspace.id, email: Self.email, password: password, role: .owner, name: "Demo Owner")
+        FileManager.default.createFile(atPath: passwordFile, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        print("generating \(contacts) demo contacts with orders and message history…")
+        let summary = try await Seeder(database: database, workspaceID: workspace.id, seed: 7).run(contacts: contacts) { progress in
+            if progress.contactsDone == progress.contactsTotal || progress.contactsDone % 5_000 == 0 {
+                print("  \(progress.contactsDone)/\(progress.contactsTotal) contacts")
+            }
+        }
+        print("made \(summary.contacts) contacts, \(summary.orders) orders, \(summary.events) message events in \(String(format: "%.1f", summary.elapsed)) s")
+        return (key, password)
+    }
+}
