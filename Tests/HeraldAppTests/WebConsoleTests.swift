@@ -42,6 +42,11 @@ struct WebConsoleTests {
             )
             #expect(wrong.status == .unauthorized)
             #expect(wrong.text.contains("do not match"))
+            let asBrowser = try await app.request(
+                .post, "/login", body: "_csrf=\(token)&email=a@acme.test&password=nope", contentType: "application/x-www-form-urlencoded", key: "",
+                headers: [.cookie: cookie, .accept: "text/html,application/xhtml+xml"]
+            )
+            #expect(asBrowser.text.contains("id=\"login-error\""), "a browser sees the login form again, not an error page")
             let forged = try await app.request(
                 .post, "/login", body: "_csrf=forged&email=a@acme.test&password=correct+horse", contentType: "application/x-www-form-urlencoded", key: ""
             )
@@ -54,7 +59,7 @@ struct WebConsoleTests {
         try await TestApp.with(.sqlite) { app in
             let (cookie, csrf) = try await Self.signIn(app)
             _ = try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","name":"Anna <b>Bold</b>"}"#)
-            let page = try await app.request(.get, "/contacts?q=Anna", key: "", headers: [.cookie: cookie])
+            let page = try await app.request(.get, "/contacts?q=Anna+%3Cb%3EBold", key: "", headers: [.cookie: cookie])
             #expect(page.status == .ok)
             #expect(page.text.contains("Anna &lt;b&gt;Bold&lt;/b&gt;"), "names are escaped")
             #expect(page.text.contains("id=\"import-file\""))

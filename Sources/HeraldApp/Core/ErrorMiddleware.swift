@@ -28,7 +28,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.init("X-Request-Id")!] = context.id
         if response.status.code >= 400, !request.uri.path.hasPrefix("/api"), !request.uri.path.hasPrefix("/webhooks"),
-            request.headers[.accept]?.contains("text/html") == true
+            request.headers[.accept]?.contains("text/html") == true, response.headers[.contentType]?.hasPrefix("text/html") != true
         {
             return Self.htmlPage(for: response.status)
         }

@@ -55,21 +55,40 @@ struct SeedWriter: Sendable {
     /// Binds per statement, under SQLite's 32,766 and PostgreSQL's 65,535.
     var maxBinds: Int { kind == .postgres ? 65_000 : 32_000 }
 
+    /// Statements of one table kept in flight together, so the next one is encoded while the engine runs
+    /// the current one. They are independent: every row they reference was written by an earlier table.
+    static let statementsInFlight = 2
+
     func insert<Row: Sendable>(
         _ sql: any SQLDatabase, _ rows: [Row], head: String, bindsPerRow: Int, _ writeRow: @escaping @Sendable (Row, inout SQLSerializer) -> Void
     ) async throws {
         let perStatement = max(1, maxBinds / bindsPerRow)
-        let t0 = ContinuousClock.now
-        defer { if ProcessInfo.processInfo.environment["SEEDTRACE"] != nil { FileHandle.standardError.write(Data("TRACE \(head.prefix(30)) \(rows.count) \(ContinuousClock.now - t0)\n".utf8)) } }
-        var start = 0
-        while start < rows.count {
-            let end = min(start + perStatement, rows.count)
-            try await sql.execute(sql: SeedInsert(head: head, rows: rows[start..<end], writeRow: writeRow)) { _ in }
-            start = end
+        try await Self.run(sql, chunks: stride(from: 0, to: rows.count, by: perStatement).map { start in
+            SeedInsert(head: head, rows: rows[start..<min(start + perStatement, rows.count)], writeRow: writeRow)
+        })
+    }
+
+    /// Runs statements with at most `statementsInFlight` outstanding.
+    static func run(_ sql: any SQLDatabase, chunks: [any SQLExpression]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for chunk in chunks {
+                if running == statementsInFlight {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask { try await sql.execute(sql: chunk) { _ in } }
+                running += 1
+            }
+            try await group.waitForAll()
         }
     }
 
     func write(_ batch: SeedBatch, _ sql: any SQLDatabase) async throws {
+        if kind == .postgres {
+            try await writePostgres(batch, sql)
+            return
+        }
         let kind = self.kind, workspaceID = self.workspaceID, currency = self.currency
         try await insert(
             sql, batch.contacts,
@@ -139,6 +158,61 @@ struct SeedWriter: Sendable {
             s.write(bind: e.occurredAt); s.write(",'seed',")
             s.write(bind: e.occurredAt)
         }
+    }
+
+    /// Rows per PostgreSQL statement: each column travels as one bound array.
+    static let postgresRowsPerStatement = 20_000
+
+    /// PostgreSQL: `INSERT … SELECT … FROM unnest(array binds)`, a handful of binds per statement whatever its size.
+    /// Optional texts travel as "" (never generated as a real value) and become NULL again through NULLIF.
+    func writePostgres(_ batch: SeedBatch, _ sql: any SQLDatabase) async throws {
+        let ws = workspaceID, currency = self.currency
+        let size = Self.postgresRowsPerStatement
+        func slices<Row>(_ rows: [Row]) -> [ArraySlice<Row>] {
+            stride(from: 0, to: rows.count, by: size).map { rows[$0..<min($0 + size, rows.count)] }
+        }
+        try await Self.run(sql, chunks: slices(batch.contacts).map { c -> any SQLExpression in
+            let query: SQLQueryString = """
+                INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
+                    consent_status, consent_source, consent_at, created_at, updated_at)
+                SELECT t.id, \(bind: ws), t.phone, t.name, NULLIF(t.email, ''), t.country, t.language, t.city, CAST(t.tags AS jsonb),
+                    CAST('{}' AS jsonb), t.status, NULLIF(t.source, ''), CASE WHEN t.has_at THEN t.at END, t.created, t.updated
+                FROM unnest(\(bind: c.map(\.id)), \(bind: c.map(\.phone)), \(bind: c.map(\.name)), \(bind: c.map { $0.email ?? "" }),
+                    \(bind: c.map(\.country)), \(bind: c.map(\.language)), \(bind: c.map(\.city)), \(bind: c.map(\.tagsJSON)),
+                    \(bind: c.map(\.consentStatus)), \(bind: c.map { $0.consentSource ?? "" }), \(bind: c.map { $0.consentAt != nil }),
+                    \(bind: c.map { $0.consentAt ?? $0.createdAt }), \(bind: c.map(\.createdAt)), \(bind: c.map(\.updatedAt)))
+                    AS t(id, phone, name, email, country, language, city, tags, status, source, has_at, at, created, updated)
+                """
+            return query
+        })
+        try await Self.run(sql, chunks: slices(batch.orders).map { o -> any SQLExpression in
+            let query: SQLQueryString = """
+                INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, source, ordered_at, created_at, updated_at)
+                SELECT t.id, \(bind: ws), t.external_id, t.contact_id, t.total, \(bind: currency), t.status, 'seed', t.ordered, t.ordered, t.updated
+                FROM unnest(\(bind: o.map(\.id)), \(bind: o.map(\.externalID)), \(bind: o.map(\.contactID)), \(bind: o.map(\.totalMinor)),
+                    \(bind: o.map(\.status)), \(bind: o.map(\.orderedAt)), \(bind: o.map(\.updatedAt)))
+                    AS t(id, external_id, contact_id, total, status, ordered, updated)
+                """
+            return query
+        })
+        try await Self.run(sql, chunks: slices(batch.lines).map { l -> any SQLExpression in
+            let query: SQLQueryString = """
+                INSERT INTO order_lines (id, workspace_id, order_id, product_id, quantity, unit_price_minor)
+                SELECT t.id, \(bind: ws), t.order_id, t.product_id, t.quantity, t.price
+                FROM unnest(\(bind: l.map(\.id)), \(bind: l.map(\.orderID)), \(bind: l.map(\.productID)), \(bind: l.map(\.quantity)),
+                    \(bind: l.map(\.unitPriceMinor))) AS t(id, order_id, product_id, quantity, price)
+                """
+            return query
+        })
+        try await Self.run(sql, chunks: slices(batch.events).map { e -> any SQLExpression in
+            let query: SQLQueryString = """
+                INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at)
+                SELECT t.id, \(bind: ws), t.contact_id, t.campaign_id, t.type, t.occurred, 'seed', t.occurred
+                FROM unnest(\(bind: e.map(\.id)), \(bind: e.map(\.contactID)), \(bind: e.map(\.campaignID)), \(bind: e.map(\.type)),
+                    \(bind: e.map(\.occurredAt))) AS t(id, contact_id, campaign_id, type, occurred)
+                """
+            return query
+        })
     }
 
     func writeCatalog(_ plan: SeedPlan, _ sql: any SQLDatabase) async throws {

@@ -5,8 +5,9 @@ import SQLKit
 extension WebPages {
     @Sendable func contacts(_ request: Request, context: AppRequestContext) async throws -> Response {
         let access = try requireSession(context)
-        let search = request.uri.queryParameters["q"].map(String.init) ?? ""
-        let cursor = request.uri.queryParameters["cursor"].map(String.init)
+        let query = FormData.query(request)
+        let search = query["q"] ?? ""
+        let cursor = query["cursor"]
         let page: ContactPage
         do {
             page = try await services.contacts.list(workspaceID: access.workspaceID, search: search, limit: 50, cursor: cursor)
@@ -15,7 +16,7 @@ extension WebPages {
         }
         let rows = page.data.map(Self.row)
         var values: [String: Any] = ["contacts": rows, "hasContacts": !rows.isEmpty, "q": search]
-        if request.uri.queryParameters["fragment"] == "rows" {
+        if query["fragment"] == "rows" {
             let html = console.assets.library.render(values, withTemplate: "contact-rows") ?? ""
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
         }
