@@ -46,7 +46,7 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 RSS_START=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 T0=$(date +%s.%N)
-JOB=$(curl -fsS -H "Authorization: Bearer $KEY" -H 'Content-Type: text/csv' -T "$WORK/contacts.csv" -X POST \
+JOB=$(curl -fsS -H "Authorization: Bearer $KEY" -H 'Content-Type: text/csv' -H 'Expect:' -T "$WORK/contacts.csv" -X POST \
     "http://127.0.0.1:$PORT/api/contacts/import" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status_url"])')
 T_UPLOAD=$(date +%s.%N)
 while :; do

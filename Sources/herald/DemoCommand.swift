@@ -37,7 +37,7 @@ struct Demo: AsyncParsableCommand {
         await database.close()
 
         let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
-        print("""
+        say("""
 
             Herald demo is starting at \(url)
               sign in as:  \(Self.email)
@@ -63,13 +63,18 @@ struct Demo: AsyncParsableCommand {
         let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
         _ = try await UserStore(database: database).create(workspaceID: workspace.id, email: Self.email, password: password, role: .owner, name: "Demo Owner")
         FileManager.default.createFile(atPath: passwordFile, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        print("generating \(contacts) demo contacts with orders and message history…")
+        say("generating \(contacts) demo contacts with orders and message history…")
         let summary = try await Seeder(database: database, workspaceID: workspace.id, seed: 7).run(contacts: contacts) { progress in
             if progress.contactsDone == progress.contactsTotal || progress.contactsDone % 5_000 == 0 {
-                print("  \(progress.contactsDone)/\(progress.contactsTotal) contacts")
+                say("  \(progress.contactsDone)/\(progress.contactsTotal) contacts")
             }
         }
-        print("made \(summary.contacts) contacts, \(summary.orders) orders, \(summary.events) message events in \(String(format: "%.1f", summary.elapsed)) s")
+        say("made \(summary.contacts) contacts, \(summary.orders) orders, \(summary.events) message events in \(String(format: "%.1f", summary.elapsed)) s")
         return (key, password)
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so the credentials show even when piped.
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -71,4 +71,13 @@ struct SeedBatch: Sendable {
     var orders: [SeedOrderRow] = []
     var lines: [SeedLineRow] = []
     var events: [SeedEventRow] = []
+
+    struct Counts: Sendable {
+        var contacts: Int
+        var orders: Int
+        var lines: Int
+        var events: Int
+    }
+
+    var counts: Counts { Counts(contacts: contacts.count, orders: orders.count, lines: lines.count, events: events.count) }
 }

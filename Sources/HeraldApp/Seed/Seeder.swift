@@ -144,6 +144,9 @@ public struct Seeder: Sendable {
         }
     }
 
+    /// Batches written at once on PostgreSQL (each in its own transaction and connection).
+    static let postgresConcurrency = max(2, min(4, ProcessInfo.processInfo.activeProcessorCount))
+
     /// Page cache of the SQLite writer while seeding, in KiB.
     static let sqliteCacheKiB = 256 * 1024
 
@@ -156,28 +159,48 @@ public struct Seeder: Sendable {
     ) async throws -> SeedSummary {
         try await database.transaction { sql in try await writer.writeCatalog(plan, sql) }
 
+        // Batches are independent (each references only itself and the catalog), so PostgreSQL writes several
+        // at once on separate connections; SQLite has one writer. The next batch is generated meanwhile.
+        let concurrency = database.kind == .postgres ? Self.postgresConcurrency : 1
+        let database = self.database, batchSize = self.batchSize
         var done = 0, orders = 0, lines = 0, events = 0
-        let batchSize = self.batchSize
+        func finished(_ batch: SeedBatch.Counts) {
+            done += batch.contacts
+            orders += batch.orders
+            lines += batch.lines
+            events += batch.events
+            progress(SeedProgress(contactsDone: done, contactsTotal: contacts, orders: orders, orderLines: lines, events: events, elapsed: elapsed()))
+        }
+        progress(SeedProgress(contactsDone: 0, contactsTotal: contacts, orders: 0, orderLines: 0, events: 0, elapsed: elapsed()))
         var pending: Task<SeedBatch, Never>? =
             contacts > 0 ? Task.detached { plan.batch(0..<min(batchSize, contacts), firstOrderNumber: 0) } : nil
-        progress(SeedProgress(contactsDone: 0, contactsTotal: contacts, orders: 0, orderLines: 0, events: 0, elapsed: elapsed()))
-        while let current = pending {
-            let batch = await current.value
-            let end = done + batch.contacts.count
-            let orderNumber = orders + batch.orders.count
-            pending = end < contacts ? Task.detached { plan.batch(end..<min(end + batchSize, contacts), firstOrderNumber: orderNumber) } : nil
-            do {
-                try Task.checkCancellation()
-                try await database.transaction { sql in try await writer.write(batch, sql) }
-            } catch {
-                if let pending { _ = await pending.value }
-                throw error
+        do {
+            try await withThrowingTaskGroup(of: SeedBatch.Counts.self) { group in
+                var generated = 0, orderNumber = 0, writing = 0
+                while let current = pending {
+                    let batch = await current.value
+                    let start = generated + batch.contacts.count
+                    generated = start
+                    orderNumber += batch.orders.count
+                    let firstOrder = orderNumber
+                    pending = start < contacts
+                        ? Task.detached { plan.batch(start..<min(start + batchSize, contacts), firstOrderNumber: firstOrder) } : nil
+                    if writing == concurrency, let counts = try await group.next() {
+                        writing -= 1
+                        finished(counts)
+                    }
+                    try Task.checkCancellation()
+                    group.addTask {
+                        try await database.transaction { sql in try await writer.write(batch, sql) }
+                        return batch.counts
+                    }
+                    writing += 1
+                }
+                while let counts = try await group.next() { finished(counts) }
             }
-            done = end
-            orders += batch.orders.count
-            lines += batch.lines.count
-            events += batch.events.count
-            progress(SeedProgress(contactsDone: done, contactsTotal: contacts, orders: orders, orderLines: lines, events: events, elapsed: elapsed()))
+        } catch {
+            if let pending { _ = await pending.value }
+            throw error
         }
         return SeedSummary(
             contacts: done, orders: orders, orderLines: lines, events: events, categories: plan.categories.count,
