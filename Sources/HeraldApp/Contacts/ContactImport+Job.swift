@@ -90,15 +90,8 @@ struct ContactImportJob: JobHandler {
         let (batch, errors, job) = (state.batch, state.errors, run.job)
         let outcomes = try await database.transaction { sql in
             let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
-            for start in stride(from: 0, to: errors.count, by: 200) {
-                var query: SQLQueryString = "INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES "
-                for (offset, e) in errors[start..<min(start + 200, errors.count)].enumerated() {
-                    if offset > 0 { query.appendLiteral(",") }
-                    query.appendInterpolation(
-                        "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: String(e.raw.prefix(2000))))" as SQLQueryString
-                    )
-                }
-                try await sql.raw(query).run()
+            try await sql.insertRows("INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES ", errors) { e in
+                "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: String(e.raw.prefix(2000))))"
             }
             return outcomes
         }

@@ -111,22 +111,16 @@ public struct ContactStore: Sendable {
 
     /// Multi-row INSERT in slices that stay under both engines' bind limits.
     func insert(_ sql: any SQLDatabase, workspaceID: UUID, _ contacts: [Contact]) async throws {
-        for start in stride(from: 0, to: contacts.count, by: 500) {
-            var query: SQLQueryString = """
-                INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
-                    consent_status, consent_source, consent_at, created_at, updated_at) VALUES
-                """
-            for (offset, c) in contacts[start..<min(start + 500, contacts.count)].enumerated() {
-                if offset > 0 { query.appendLiteral(",") }
-                query.appendInterpolation(
-                    """
-                    (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.name), \(bind: c.email), \(bind: c.country),
-                     \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(JSONValue.object(c.attributes).jsonText)),
-                     \(bind: c.consent.status.rawValue), \(bind: c.consent.source), \(bind: c.consent.at), \(bind: c.createdAt), \(bind: c.updatedAt))
-                    """ as SQLQueryString
-                )
-            }
-            try await sql.raw(query).run()
+        let head: SQLQueryString = """
+            INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
+                consent_status, consent_source, consent_at, created_at, updated_at) VALUES
+            """
+        try await sql.insertRows(head, contacts) { c in
+            """
+            (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.name), \(bind: c.email), \(bind: c.country),
+             \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(JSONValue.object(c.attributes).jsonText)),
+             \(bind: c.consent.status.rawValue), \(bind: c.consent.source), \(bind: c.consent.at), \(bind: c.createdAt), \(bind: c.updatedAt))
+            """
         }
     }
 

@@ -94,15 +94,10 @@ struct EventImportController {
                 rows.append((contactID, campaignID, event))
             }
             let now = Date()
-            for start in stride(from: 0, to: rows.count, by: 500) {
-                var query: SQLQueryString = "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at) VALUES "
-                for (offset, row) in rows[start..<min(start + 500, rows.count)].enumerated() {
-                    if offset > 0 { query.appendLiteral(",") }
-                    query.appendInterpolation(
-                        "(\(bind: UUID()), \(bind: workspaceID), \(bind: row.0), \(bind: row.1), \(bind: row.2.type), \(bind: row.2.occurredAt), 'import', \(bind: now))" as SQLQueryString
-                    )
-                }
-                try await sql.raw(query).run()
+            try await sql.insertRows(
+                "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at) VALUES ", rows
+            ) { row in
+                "(\(bind: UUID()), \(bind: workspaceID), \(bind: row.0), \(bind: row.1), \(bind: row.2.type), \(bind: row.2.occurredAt), 'import', \(bind: now))"
             }
             return rows.count
         }
