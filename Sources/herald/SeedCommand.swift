@@ -33,6 +33,7 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let (_, database) = try await openMigrated(options)
+        let reporter = SeedProgressReporter(interactive: isatty(STDERR_FILENO) == 1)
         do {
             let store = WorkspaceStore(database: database)
             let target: Workspace
@@ -46,7 +47,6 @@ struct Seed: AsyncParsableCommand {
             } else {
                 throw SeedError.invalidArgument("workspace '\(workspace)' does not exist; pass --create-workspace to create it")
             }
-            let reporter = SeedProgressReporter(interactive: isatty(STDERR_FILENO) == 1)
             let summary = try await Seeder(database: database, workspaceID: target.id, seed: seed).run(
                 contacts: contacts, ordersPerContact: ordersPerContact, eventsPerContact: eventsPerContact,
                 progress: { reporter.report($0) }
@@ -61,14 +61,17 @@ struct Seed: AsyncParsableCommand {
                     + "in \(String(format: "%.1f", summary.elapsed)) s, \(n(Int(summary.rowsPerSecond))) rows/s"
             )
         } catch let error as SeedError {
+            reporter.finish()
             await database.close()
             FileHandle.standardError.write(Data("herald: \(error.description)\n".utf8))
             throw ExitCode.failure
         } catch let error as APIError {
+            reporter.finish()
             await database.close()
             FileHandle.standardError.write(Data("herald: \(error.message)\n".utf8))
             throw ExitCode.failure
         } catch {
+            reporter.finish()
             await database.close()
             FileHandle.standardError.write(Data("herald: seeding failed: \(error)\n".utf8))
             throw ExitCode.failure
@@ -113,6 +116,7 @@ final class SeedProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if drewBar { write("\n") }
+        drewBar = false
     }
 
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }

@@ -76,6 +76,16 @@ struct PlatformTests {
         }
     }
 
+    @Test("time-ordered ids are version 7 UUIDs that sort by creation time")
+    func timeOrderedIDs() {
+        let early = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(early.uuidString.lowercased() < late.uuidString.lowercased())
+        #expect(Array(early.uuidString)[14] == "7")
+        #expect("89AB".contains(Array(early.uuidString)[19]))
+        #expect(UUID.timeOrdered() != UUID.timeOrdered())
+    }
+
     @Test("a malformed setting stops start-up with one line naming it")
     func configuration() throws {
         func resolve(_ env: [String: String]) throws -> HeraldConfig {

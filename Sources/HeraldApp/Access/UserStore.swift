@@ -106,10 +106,14 @@ public struct UserStore: Sendable {
         if others == 0 { throw APIError(.conflict, "last_owner", "a workspace must keep at least one owner") }
     }
 
+    /// One `@` with a local part before it and a dotted domain after it, no white space, at most 254 bytes.
     static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-            && text.count <= 254 && !text.contains(where: \.isWhitespace)
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 254, !bytes.contains(where: { $0 <= 0x20 }),
+            let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, bytes.lastIndex(of: UInt8(ascii: "@")) == at
+        else { return false }
+        let domain = bytes[(at + 1)...]
+        return domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".") && domain.last != UInt8(ascii: ".")
     }
 
     static func decode(_ row: any SQLRow) throws -> User {

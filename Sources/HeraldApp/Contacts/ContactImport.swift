@@ -76,7 +76,7 @@ struct ContactImport {
         var attributes: [String: JSONValue] = [:]
         for (index, target) in columns.enumerated() {
             guard let target, index < record.count else { continue }
-            let value = record[index].trimmingCharacters(in: .whitespaces)
+            let value = FieldReader.trimmed(record[index])
             if value.isEmpty { continue }
             switch target {
             case "tags":

@@ -118,7 +118,7 @@ public struct ContactStore: Sendable {
         try await sql.insertRows(head, contacts) { c in
             """
             (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.name), \(bind: c.email), \(bind: c.country),
-             \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(JSONValue.object(c.attributes).jsonText)),
+             \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(Self.json(c.attributes))),
              \(bind: c.consent.status.rawValue), \(bind: c.consent.source), \(bind: c.consent.at), \(bind: c.createdAt), \(bind: c.updatedAt))
             """
         }
@@ -129,7 +129,7 @@ public struct ContactStore: Sendable {
             """
             UPDATE contacts SET phone = \(bind: c.phone), name = \(bind: c.name), email = \(bind: c.email), country = \(bind: c.country),
                 language = \(bind: c.language), city = \(bind: c.city), tags = \(dialect.json(Self.json(c.tags))),
-                attributes = \(dialect.json(JSONValue.object(c.attributes).jsonText)), consent_status = \(bind: c.consent.status.rawValue),
+                attributes = \(dialect.json(Self.json(c.attributes))), consent_status = \(bind: c.consent.status.rawValue),
                 consent_source = \(bind: c.consent.source), consent_at = \(bind: c.consent.at), updated_at = \(bind: c.updatedAt)
             WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: c.id)
             """
@@ -138,13 +138,17 @@ public struct ContactStore: Sendable {
 
     static func blank(phone: String, now: Date) -> Contact {
         Contact(
-            id: UUID(), phone: phone, name: nil, email: nil, country: nil, language: nil, city: nil, tags: [], attributes: [:],
+            id: .timeOrdered(at: now), phone: phone, name: nil, email: nil, country: nil, language: nil, city: nil, tags: [], attributes: [:],
             consent: Consent(status: .unknown, source: nil, at: nil), createdAt: now, updatedAt: now
         )
     }
 
     static func json(_ strings: [String]) -> String {
-        JSONValue.array(strings.map(JSONValue.string)).jsonText
+        strings.isEmpty ? "[]" : JSONValue.array(strings.map(JSONValue.string)).jsonText
+    }
+
+    static func json(_ attributes: [String: JSONValue]) -> String {
+        attributes.isEmpty ? "{}" : JSONValue.object(attributes).jsonText
     }
 
     static func decode(_ row: any SQLRow) throws -> Contact {

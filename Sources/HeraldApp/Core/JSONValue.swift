@@ -92,13 +92,21 @@ public struct FieldReader: Sendable {
             if required { throw APIError.invalid(name(key), "\(key) is required", code: "required") }
             return nil
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Self.trimmed(text)
             if required && trimmed.isEmpty { throw APIError.invalid(name(key), "\(key) must not be empty", code: "required") }
             if trimmed.count > maxLength { throw APIError.invalid(name(key), "\(key) is longer than \(maxLength) characters") }
             return trimmed
         case let other?:
             throw APIError.invalid(name(key), "\(key) must be a string, not \(other.typeName)", code: "invalid_type")
         }
+    }
+
+    /// Trims white space, skipping Foundation's Unicode scan for the common already-trimmed text.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        let plain: (UInt8) -> Bool = { $0 > 0x20 && $0 < 0x7F }
+        if plain(first) && plain(last) { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func integer(_ key: String, required: Bool = false) throws(APIError) -> Int64? {

@@ -42,7 +42,9 @@ extension SeedPlan {
 
         let first = random.pick(country.names.first)
         let last = random.pick(country.names.last)
-        let created = anchor - (random.unit() * Self.contactSpanDays * Self.day).rounded()
+        // Contacts joined in index order (as ids ascend), evenly over the span, which keeps the created_at index append-only.
+        let joined = (Double(index) + random.unit()) / Double(max(totalContacts, 1))
+        let created = anchor - ((1 - joined) * Self.contactSpanDays * Self.day).rounded()
 
         var email: String?
         if random.chance(0.7) {

@@ -93,6 +93,8 @@ struct SeedPlan: Sendable {
     let anchor: Double
     let ordersPerContact: Double
     let eventsPerContact: Double
+    /// Contacts of the whole run; creation times spread over them in index order.
+    let totalContacts: Int
     let currency: String
     let priceScale: Double
     let countryTable: WeightedTable<Int>
@@ -107,7 +109,10 @@ struct SeedPlan: Sendable {
     /// Average share of eligible campaigns a contact receives, chosen so events average `eventsPerContact`.
     let reach: Double
 
-    init(seed: UInt64, workspaceName: String, currency: String, anchor: Date, ordersPerContact: Double, eventsPerContact: Double) {
+    init(
+        seed: UInt64, workspaceName: String, currency: String, anchor: Date, contacts: Int, ordersPerContact: Double, eventsPerContact: Double
+    ) {
+        totalContacts = contacts
         contentKey = SeedRandom.mix(seed)
         ids = SeedIDs(seed: seed, workspaceName: workspaceName)
         self.anchor = anchor.timeIntervalSince1970.rounded(.down)
@@ -201,8 +206,8 @@ struct SeedPlan: Sendable {
                 attempt += 1
             }
             usedNames.insert(name)
-            let created = sendAt - random.between(2, 8) * Self.day
-            let completed = sendAt + random.between(2, 5) * 3600
+            let created = sendAt - random.between(2.0, 8.0) * Self.day
+            let completed = sendAt + random.between(3.0, 5.0) * 3600
             campaigns.append(SeedCampaignRow(
                 id: ids.id(slot: 0, ordinal: ordinal), name: name, templateName: Self.templateName(name), sendAt: sendAt,
                 createdAt: Date(timeIntervalSince1970: created.rounded()), completedAt: Date(timeIntervalSince1970: completed.rounded())

@@ -67,13 +67,13 @@ public struct Seeder: Sendable {
     /// "Now" for the generated history: contacts span the 2 years and orders the year before it.
     /// Default: the start of the current UTC day, so runs on the same day are identical.
     public var anchor: Date?
-    /// Contacts per transaction.
-    public var batchSize: Int
+    /// Contacts per transaction; nil picks per engine (larger on SQLite, where fewer commits rewrite fewer index pages).
+    public var batchSize: Int?
 
     /// Most contacts one run may create (phone numbers stay unique up to this many).
     public static let maxContacts = 10_000_000
 
-    public init(database: Database, workspaceID: UUID, seed: UInt64 = 1, anchor: Date? = nil, batchSize: Int = 5_000) {
+    public init(database: Database, workspaceID: UUID, seed: UInt64 = 1, anchor: Date? = nil, batchSize: Int? = nil) {
         self.database = database
         self.workspaceID = workspaceID
         self.seed = seed
@@ -91,7 +91,7 @@ public struct Seeder: Sendable {
         }
         guard (0...200).contains(ordersPerContact) else { throw SeedError.invalidArgument("orders per contact must be between 0 and 200") }
         guard (0...1000).contains(eventsPerContact) else { throw SeedError.invalidArgument("events per contact must be between 0 and 1000") }
-        guard batchSize > 0 else { throw SeedError.invalidArgument("batch size must be positive") }
+        guard (batchSize ?? 1) > 0 else { throw SeedError.invalidArgument("batch size must be positive") }
 
         let clock = ContinuousClock(), started = clock.now
         func elapsed() -> Double {
@@ -104,7 +104,7 @@ public struct Seeder: Sendable {
         }
         let anchor = self.anchor ?? Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
         let plan = SeedPlan(
-            seed: seed, workspaceName: workspace.name, currency: workspace.currency, anchor: anchor,
+            seed: seed, workspaceName: workspace.name, currency: workspace.currency, anchor: anchor, contacts: contacts,
             ordersPerContact: ordersPerContact, eventsPerContact: eventsPerContact
         )
         try plan.validatePhoneSpaces()
@@ -147,8 +147,11 @@ public struct Seeder: Sendable {
     /// Batches written at once on PostgreSQL (each in its own transaction and connection).
     static let postgresConcurrency = max(2, min(4, ProcessInfo.processInfo.activeProcessorCount))
 
-    /// Page cache of the SQLite writer while seeding, in KiB.
-    static let sqliteCacheKiB = 256 * 1024
+    static let postgresBatchSize = 5_000
+    static let sqliteBatchSize = 20_000
+
+    /// Page cache of the SQLite writer while seeding, in KiB: room for a whole batch's dirty pages.
+    static let sqliteCacheKiB = Int(ProcessInfo.processInfo.environment["SEED_CACHE"] ?? "") ?? 1024 * 1024
 
     private func restoreCacheSize(_ value: Int) async throws {
         try await database.transaction { sql in try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(value))").run() }
@@ -162,7 +165,8 @@ public struct Seeder: Sendable {
         // Batches are independent (each references only itself and the catalog), so PostgreSQL writes several
         // at once on separate connections; SQLite has one writer. The next batch is generated meanwhile.
         let concurrency = database.kind == .postgres ? Self.postgresConcurrency : 1
-        let database = self.database, batchSize = self.batchSize
+        let database = self.database
+        let batchSize = Int(ProcessInfo.processInfo.environment["SEED_BATCH"] ?? "") ?? self.batchSize ?? (database.kind == .sqlite ? Self.sqliteBatchSize : Self.postgresBatchSize)
         var done = 0, orders = 0, lines = 0, events = 0
         func finished(_ batch: SeedBatch.Counts) {
             done += batch.contacts
