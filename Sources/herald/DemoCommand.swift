@@ -65,7 +65,7 @@ struct Demo: AsyncParsableCommand {
         FileManager.default.createFile(atPath: passwordFile, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
         say("generating \(contacts) demo contacts with orders and message history…")
         let summary = try await Seeder(database: database, workspaceID: workspace.id, seed: 7).run(contacts: contacts) { progress in
-            if progress.contactsDone == progress.contactsTotal || progress.contactsDone % 5_000 == 0 {
+            if progress.contactsDone > 0, progress.contactsDone == progress.contactsTotal || progress.contactsDone % 5_000 == 0 {
                 say("  \(progress.contactsDone)/\(progress.contactsTotal) contacts")
             }
         }

@@ -151,7 +151,7 @@ public struct Seeder: Sendable {
     static let sqliteBatchSize = 20_000
 
     /// Page cache of the SQLite writer while seeding, in KiB: room for a whole batch's dirty pages.
-    static let sqliteCacheKiB = Int(ProcessInfo.processInfo.environment["SEED_CACHE"] ?? "") ?? 1024 * 1024
+    static let sqliteCacheKiB = 1024 * 1024
 
     private func restoreCacheSize(_ value: Int) async throws {
         try await database.transaction { sql in try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(value))").run() }
@@ -166,7 +166,7 @@ public struct Seeder: Sendable {
         // at once on separate connections; SQLite has one writer. The next batch is generated meanwhile.
         let concurrency = database.kind == .postgres ? Self.postgresConcurrency : 1
         let database = self.database
-        let batchSize = Int(ProcessInfo.processInfo.environment["SEED_BATCH"] ?? "") ?? self.batchSize ?? (database.kind == .sqlite ? Self.sqliteBatchSize : Self.postgresBatchSize)
+        let batchSize = self.batchSize ?? (database.kind == .sqlite ? Self.sqliteBatchSize : Self.postgresBatchSize)
         var done = 0, orders = 0, lines = 0, events = 0
         func finished(_ batch: SeedBatch.Counts) {
             done += batch.contacts
