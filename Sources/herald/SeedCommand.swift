@@ -8,8 +8,8 @@ struct Seed: AsyncParsableCommand {
         abstract: "Fill an empty workspace with realistic demo contacts, orders and message events.",
         discussion: """
             Generates a product catalog (12 categories, 200 products), past campaigns, and contacts from 16 countries with \
-            orders and WhatsApp message events. The same --seed gives the same data (ids included) for a workspace of the \
-            same name and currency on the same UTC day.
+            orders and WhatsApp message events. Runs with the same --seed and counts into a workspace of the same name and \
+            currency on the same UTC day produce identical data, ids included.
             """
     )
     @Option(help: "Name of the workspace to fill.") var workspace: String

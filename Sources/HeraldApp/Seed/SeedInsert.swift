@@ -46,7 +46,8 @@ extension SQLSerializer {
     }
 }
 
-/// Writes generated rows with as few statements as the engine's bind limit allows.
+/// Writes generated rows in few, large statements: multi-row VALUES under the bind limit on SQLite (and for
+/// the catalog), `unnest` over array binds on PostgreSQL.
 struct SeedWriter: Sendable {
     let kind: DatabaseKind
     let workspaceID: UUID
@@ -57,6 +58,8 @@ struct SeedWriter: Sendable {
 
     /// Statements of one table kept in flight together, so the next one is encoded while the engine runs
     /// the current one. They are independent: every row they reference was written by an earlier table.
+    /// (SQLiteNIO opens connections in serialised mode, so SQLite runs them one after the other; PostgresNIO
+    /// queues them on the transaction's connection.)
     static let statementsInFlight = 2
 
     func insert<Row: Sendable>(

@@ -127,19 +127,21 @@ public struct Seeder: Sendable {
         if let holds { throw SeedError.workspaceNotEmpty(workspace: workspace.name, holds: holds) }
 
         // SQLite: a page cache large enough that a batch's dirty pages need not spill mid-transaction.
-        let isSQLite = database.kind == .sqlite
-        let previousCacheSize: Int? = try await database.transaction { sql in
-            guard isSQLite else { return nil }
-            let previous = try await sql.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self)
-            try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-Self.sqliteCacheKiB))").run()
-            return previous
+        var previousCacheSize: Int?
+        if database.kind == .sqlite {
+            previousCacheSize = try await database.transaction { sql in
+                let previous = try await sql.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self)
+                try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-Self.sqliteCacheKiB))").run()
+                return previous
+            }
         }
+        let restore = previousCacheSize
         do {
             let summary = try await write(plan: plan, writer: writer, contacts: contacts, progress: progress, elapsed: elapsed)
-            if let previousCacheSize { try await restoreCacheSize(previousCacheSize) }
+            if let restore { try await restoreCacheSize(restore) }
             return summary
         } catch {
-            if let previousCacheSize { try? await restoreCacheSize(previousCacheSize) }
+            if let restore { try? await restoreCacheSize(restore) }
             throw error
         }
     }
