@@ -79,6 +79,10 @@ struct AccessTests {
             expectError(try await app.request(.post, "/api/users", json: #"{"email":"owner@acme.test","password":"correct horse"}"#), .conflict)
             expectError(try await app.request(.post, "/api/users", json: #"{"email":"x@acme.test","password":"short"}"#), .unprocessableContent, field: "password")
             expectError(try await app.request(.delete, "/api/users/\(owner.json["id"].string!)"), .conflict, code: "last_owner")
+            let member = try await app.request(.post, "/api/users", json: #"{"email":"m@acme.test","password":"correct horse"}"#)
+            let promoted = try await app.request(.patch, "/api/users/\(member.json["id"].string!)", json: #"{"role":"admin"}"#)
+            #expect(promoted.status == .ok && promoted.json["role"].string == "admin", "\(promoted.text)")
+            expectError(try await app.request(.patch, "/api/users/\(owner.json["id"].string!)", json: #"{"role":"viewer"}"#), .conflict, code: "last_owner")
             #expect(try await app.services.users.verify(email: "OWNER@acme.test", password: "correct horse") != nil)
             #expect(try await app.services.users.verify(email: "owner@acme.test", password: "wrong horse") == nil)
         }

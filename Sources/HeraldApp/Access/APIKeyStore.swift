@@ -45,7 +45,9 @@ public struct APIKeyStore: Sendable {
         let (id, secret) = try await database.transaction { sql in
             try await Self.insert(sql, workspaceID: workspaceID, name: trimmed, role: role)
         }
-        let key = try await list(workspaceID: workspaceID).first { $0.id == id }!
+        let key = APIKey(
+            id: id, name: trimmed, prefix: String(secret.prefix(10)), role: role, createdAt: Date(), lastUsedAt: nil, revokedAt: nil
+        )
         return (key, secret)
     }
 

@@ -87,9 +87,7 @@ struct SettingsController {
         try reader.rejectUnknown(["role"])
         let role = try Self.role(reader, default: nil)
         if role == .owner, context.access.role != .owner { throw APIError.forbidden }
-        try await users.updateRole(workspaceID: context.access.workspaceID, id: id, role: role)
-        guard let user = try await users.list(workspaceID: context.access.workspaceID).first(where: { $0.id == id }) else { throw APIError.notFound("user") }
-        return try JSONResponse.make(user)
+        return try JSONResponse.make(try await users.updateRole(workspaceID: context.access.workspaceID, id: id, role: role))
     }
 
     @Sendable func deleteUser(_ request: Request, context: AuthenticatedContext) async throws -> Response {

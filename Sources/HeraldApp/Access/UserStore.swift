@@ -75,7 +75,8 @@ public struct UserStore: Sendable {
         }
     }
 
-    public func updateRole(workspaceID: UUID, id: UUID, role: Role) async throws {
+    /// Changes a user's role and returns the user as stored.
+    public func updateRole(workspaceID: UUID, id: UUID, role: Role) async throws -> User {
         try await database.transaction { sql in
             guard let row = try await sql.raw("SELECT role FROM users WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)").first() else {
                 throw APIError.notFound("user")
@@ -83,7 +84,9 @@ public struct UserStore: Sendable {
             if try row.decode(column: "role", as: String.self) == Role.owner.rawValue, role != .owner {
                 try await Self.requireAnotherOwner(sql, workspaceID: workspaceID, except: id)
             }
-            try await sql.raw("UPDATE users SET role = \(bind: role.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)").run()
+            return try Self.decode(
+                try await sql.raw("UPDATE users SET role = \(bind: role.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id) RETURNING *").first()!
+            )
         }
     }
 

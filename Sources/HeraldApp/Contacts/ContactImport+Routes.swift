@@ -73,12 +73,11 @@ struct ContactTransferController {
             }
             if pending.readableBytes > 0 { try await store(pending) }
             let payload = String(decoding: try JSONEncoder().encode(ContactImport.Payload(mapping: mapping, bytes: total, chunks: seq)), as: UTF8.self)
-            let pieces = seq, size = total
+            let size = total
             try await database.transaction { sql in
                 try await sql.raw(
                     "UPDATE jobs SET payload = \(dialect.json(payload)), progress_total = \(bind: size), run_at = \(bind: Date()) WHERE id = \(bind: jobID)"
                 ).run()
-                _ = pieces
             }
         } catch {
             // Nothing half-uploaded is kept.
