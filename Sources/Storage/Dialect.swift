@@ -23,6 +23,11 @@ public struct Dialect: Sendable {
         kind == .postgres ? "\(ident: column)::text" : "\(ident: column)"
     }
 
+    /// A JSON column of an aliased table (`c.attributes`) read back as text.
+    public func jsonText(_ column: String, of table: String) -> SQLQueryString {
+        kind == .postgres ? "\(ident: table).\(ident: column)::text" : "\(ident: table).\(ident: column)"
+    }
+
     /// Case-insensitive prefix match on a column.
     public func prefixMatch(_ column: String, _ prefix: String) -> SQLQueryString {
         let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\")
@@ -31,6 +36,9 @@ public struct Dialect: Sendable {
             ? "\(ident: column) ILIKE \(bind: escaped + "%") ESCAPE '\\'"
             : "\(ident: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"
     }
+
+    /// Locks the selected row until the transaction ends; SQLite's single writer already does.
+    public var forUpdate: SQLQueryString { kind == .postgres ? " FOR UPDATE" : "" }
 
     /// Row locking clause for claiming queued work; SQLite serialises writers instead.
     public var skipLocked: SQLQueryString { kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HeraldApp
+import Logging
+import Simulator
 import Storage
 
 /// `herald demo`: the product on one machine, with a demo workspace, a console login and data.
@@ -8,15 +10,18 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run Herald on SQLite with a demo workspace, a console login and synthetic data.",
         discussion: """
-            The first run creates the data folder (default ./herald-demo), a workspace, an owner login and \
-            about 20,000 contacts with orders and message history; later runs reuse them. It prints the \
-            console URL and the credentials, then serves until stopped (Ctrl-C).
+            The first run creates the data folder (default ./herald-demo), a workspace, an owner login, \
+            about 20,000 contacts with orders and message history, and a WhatsApp account pointing at a \
+            Cloud API simulator started beside the server; it then sends a demo campaign through the \
+            simulator. Later runs reuse the data. It prints the console URL and the credentials, then \
+            serves until stopped (Ctrl-C).
             """
     )
     @Option(name: .customLong("data-dir"), help: "Folder for the demo's SQLite database and secrets.") var dataDirectory = "./herald-demo"
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Contacts to generate on the first run.") var contacts = 20_000
+    @Option(name: .customLong("simulator-port"), help: "Port of the WhatsApp Cloud API simulator.") var simulatorPort = 9090
 
     static let workspaceName = "Herald Demo"
     static let email = "demo@herald.local"
@@ -25,10 +30,17 @@ struct Demo: AsyncParsableCommand {
         let options = try ConfigOptions.parse([
             "--data-dir", dataDirectory, "--database-url", "sqlite://\(dataDirectory)/herald.sqlite", "--host", host, "--port", String(port),
         ])
-        let (config, database) = try await openMigrated(options)
+        var (config, database) = try await openMigrated(options)
+        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        config.publicURL = url
         let credentials: (key: String?, password: String)
+        let whatsapp: (account: WhatsAppAccount, secrets: AccountSecrets)
         do {
             credentials = try await prepare(database)
+            guard let workspace = try await WorkspaceStore(database: database).find(name: Self.workspaceName) else { throw ExitCode.failure }
+            whatsapp = try await DemoWhatsApp.ensureAccount(
+                database: database, secretKey: config.secretKey, workspaceID: workspace.id, simulatorURL: "http://127.0.0.1:\(simulatorPort)"
+            )
         } catch {
             await database.close()
             FileHandle.standardError.write(Data("herald demo: \(error)\n".utf8))
@@ -36,17 +48,35 @@ struct Demo: AsyncParsableCommand {
         }
         await database.close()
 
-        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         say("""
 
             Herald demo is starting at \(url)
               sign in as:  \(Self.email)
               password:    \(credentials.password)
             \(credentials.key.map { "  API key:     \($0)  (shown on the first run only)\n" } ?? "")  data folder: \(dataDirectory)  (delete it to start over)
+              WhatsApp:    Cloud API simulator at http://127.0.0.1:\(simulatorPort) (ground truth: /_simulator/truth)
               stop with Ctrl-C
 
             """)
-        let app = try await buildApplication(config: config, logger: Logging.logger(config))
+        let logger = Logging.logger(config)
+        let simulator = CloudAPISimulator(
+            config: SimulatorConfig(
+                host: "127.0.0.1", port: simulatorPort, webhookURL: "\(url)/webhooks/whatsapp", appSecret: whatsapp.secrets.appSecret,
+                accessToken: whatsapp.secrets.accessToken, phoneNumberID: whatsapp.account.phoneNumberID, displayPhoneNumber: "15550001234",
+                wabaID: whatsapp.account.wabaID, throughput: whatsapp.account.throughput, seed: 7, timeScale: 0.2
+            ),
+            logger: Logging.logger(config, label: "simulator")
+        )
+        for template in DemoCatalog.templates(linkBase: url) { await simulator.addTemplate(template) }
+        let account = whatsapp.account
+        let app = try await buildApplication(config: config, logger: logger) { services in
+            [
+                simulator.makeApplication(),
+                DemoCampaignDriver(
+                    services: services.messaging, accountID: account.id, workspaceID: account.workspaceID, logger: logger, report: { say($0) }
+                ),
+            ]
+        }
         try await app.runService()
     }
 

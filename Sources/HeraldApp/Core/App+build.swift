@@ -24,6 +24,15 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     OrderController(orders: services.orders, contacts: services.contacts, workspaces: services.workspaces).addRoutes(to: api)
     EventImportController(database: services.database, contacts: services.contacts).addRoutes(to: api)
     SettingsController(workspaces: services.workspaces, keys: services.keys, users: services.users).addRoutes(to: api)
+    AccountController(services: services.messaging).addRoutes(to: api)
+    TemplateController(services: services.messaging, contacts: services.contacts).addRoutes(to: api)
+    MediaController(media: services.messaging.media, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
+    CampaignController(services: services.messaging, workspaces: services.workspaces).addRoutes(to: api)
+    MessagingSettingsController(services: services.messaging).addRoutes(to: api)
+
+    WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
+    ClickController(database: services.database, web: web).addRoutes(to: router)
+    PublicMediaController(media: services.messaging.media).addRoutes(to: router)
 
     web.addRoutes(to: router, services: services, secureCookies: config.secureCookies)
     return router
@@ -39,20 +48,27 @@ struct DatabaseService: Service {
 }
 
 /// The whole server: HTTP, workers and database, under one service group with graceful shutdown.
-public func buildApplication(config: HeraldConfig, logger: Logger) async throws -> some ApplicationProtocol {
+/// `extraServices` are started with the server and may use its stores (the demo's simulator and campaign).
+public func buildApplication(
+    config: HeraldConfig, logger: Logger, extraServices: @Sendable (AppServices) -> [any Service] = { _ in [] }
+) async throws -> some ApplicationProtocol {
     let web = try await WebConsole.load()
     let database = try await Database.open(config.databaseURL, logger: logger)
-    let services = AppServices(database: database)
+    let services = AppServices(database: database, config: config)
     let router = buildRouter(services: services, config: config, web: web)
     var background: [any Service] = [DatabaseService(database: database)]
     if config.runWorkers {
         background.append(
             JobWorker(
-                queue: services.jobs, handlers: [ContactImportJob(database: database, contacts: services.contacts)],
+                queue: services.jobs,
+                handlers: [ContactImportJob(database: database, contacts: services.contacts), CampaignStartJob(services: services.messaging)],
                 logger: logger.with(label: "jobs")
             )
         )
+        background.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
+        background.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
     }
+    background.append(contentsOf: extraServices(services))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "herald"),

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import Storage
@@ -13,8 +14,11 @@ public struct AppServices: Sendable {
     let fields: CustomFieldStore
     let orders: OrderStore
     public let jobs: JobQueue
+    public let messaging: MessagingServices
 
-    public init(database: Database, bcryptCost: UInt8 = 11) {
+    /// `config` supplies the secret key, data folder and public address the messaging parts use;
+    /// tests that do not send messages may leave it out.
+    public init(database: Database, bcryptCost: UInt8 = 11, config: HeraldConfig? = nil, httpClient: HTTPClient = .shared) {
         self.database = database
         self.workspaces = WorkspaceStore(database: database)
         self.keys = APIKeyStore(database: database)
@@ -24,5 +28,11 @@ public struct AppServices: Sendable {
         self.fields = CustomFieldStore(database: database)
         self.orders = OrderStore(database: database, contacts: contacts)
         self.jobs = JobQueue(database: database)
+        self.messaging = MessagingServices(
+            database: database, secretKey: config?.secretKey ?? .random(),
+            dataDirectory: config?.dataDirectory ?? NSTemporaryDirectory() + "herald-\(UUID().uuidString)",
+            httpClient: httpClient, publicBaseURL: config?.publicBaseURL ?? "http://127.0.0.1:8080",
+            inDoubtSeconds: config?.sendInDoubtSeconds ?? 600
+        )
     }
 }

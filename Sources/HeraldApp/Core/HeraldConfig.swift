@@ -18,6 +18,18 @@ public struct HeraldConfig: Sendable {
     public var runWorkers: Bool = true
     /// Mark session cookies `Secure` (set when Herald is served over TLS, directly or behind a proxy).
     public var secureCookies: Bool = false
+    /// The address people and Meta reach this server at: click links, media links and the webhook URL.
+    public var publicURL: String?
+    /// How long a message whose send was interrupted (crash) waits for a status webhook before it is sent again.
+    public var sendInDoubtSeconds: Double = 600
+    /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
+    public var sendPollSeconds: Double = 0.25
+
+    /// Base of public links, without a trailing slash.
+    public var publicBaseURL: String {
+        if let publicURL, !publicURL.isEmpty { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        return "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+    }
 
     public init(
         databaseURL: DatabaseURL, dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
@@ -84,9 +96,22 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SECRET_KEY", "is not set and could not be created in \(dataDir): \(error)")
             }
         }
-        return HeraldConfig(
+        var config = HeraldConfig(
             databaseURL: url, dataDirectory: dataDir, host: value(host, "HERALD_HOST") ?? "127.0.0.1",
             port: portNumber, logLevel: level, logFormat: format, secretKey: key
         )
+        if let publicURL = value(nil, "HERALD_PUBLIC_URL") {
+            guard let parsed = URL(string: publicURL), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+                throw ConfigError("HERALD_PUBLIC_URL", "must be an http(s) URL such as https://herald.example.com, got '\(publicURL)'")
+            }
+            config.publicURL = publicURL
+        }
+        if let text = value(nil, "HERALD_SEND_IN_DOUBT_SECONDS") {
+            guard let seconds = Double(text), seconds >= 1 else {
+                throw ConfigError("HERALD_SEND_IN_DOUBT_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
+            }
+            config.sendInDoubtSeconds = seconds
+        }
+        return config
     }
 }

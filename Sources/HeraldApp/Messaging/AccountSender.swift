@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Storage
+import WhatsApp
+
+/// Sends one account's due messages at its throughput until none are left. Several processes may
+/// run one for the same account: they share the account's token bucket and claim disjoint messages.
+struct AccountSender: Sendable {
+    let account: WhatsAppAccount
+    let services: MessagingServices
+    let owner: String
+    let logger: Logger
+    let maxBatch = 50
+    let maxInFlight = 3
+
+    func run() async {
+        let client: CloudAPIClient
+        do {
+            client = CloudAPIClient(
+                httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account)
+            )
+        } catch {
+            logger.error("could not open the account's credentials", metadata: ["account_id": "\(account.id)", "error": "\(error)"])
+            return
+        }
+        let cache = PreparedCampaigns(services: services, account: account, client: client)
+        var idleRounds = 0
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                if inFlight >= maxInFlight {
+                    await group.next()
+                    inFlight -= 1
+                }
+                let claim: SendClaim
+                do {
+                    claim = try await SendClaim.claim(
+                        accountID: account.id, owner: owner, maxBatch: maxBatch, inDoubtSeconds: services.inDoubtSeconds,
+                        database: services.database
+                    )
+                } catch {
+                    logger.error("could not claim messages", metadata: ["account_id": "\(account.id)", "error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                switch claim {
+                case .halted:
+                    return
+                case .idle:
+                    idleRounds += 1
+                    if idleRounds > 8 { return }
+                    try? await Task.sleep(for: .milliseconds(250))
+                case .wait(let seconds):
+                    try? await Task.sleep(for: .milliseconds(max(2, Int(seconds * 1000))))
+                case .batch(let recipients):
+                    idleRounds = 0
+                    inFlight += 1
+                    group.addTask { await send(recipients, client: client, cache: cache) }
+                }
+            }
+        }
+    }
+
+    func send(_ recipients: [Recipient], client: CloudAPIClient, cache: PreparedCampaigns) async {
+        let results = await withTaskGroup(of: (Recipient, SendOutcome).self) { group in
+            for recipient in recipients {
+                group.addTask { (recipient, await outcome(for: recipient, client: client, cache: cache)) }
+            }
+            var all: [(Recipient, SendOutcome)] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        do {
+            try await SendOutcome.record(results, accountID: account.id, workspaceID: account.workspaceID, owner: owner, database: services.database)
+            services.metrics.recorded(results)
+        } catch {
+            // The messages stay 'sending' until their lease ends; status webhooks or the in-doubt timeout settle them.
+            logger.error("could not record send results", metadata: ["account_id": "\(account.id)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    func outcome(for recipient: Recipient, client: CloudAPIClient, cache: PreparedCampaigns) async -> SendOutcome {
+        let prepared: PreparedCampaign
+        do {
+            prepared = try await cache.prepared(recipient.campaignID)
+        } catch let problem as CampaignProblem {
+            return .holdCampaign(code: 0, detail: problem.message)
+        } catch {
+            return SendOutcome.from(error: error, attempts: recipient.attempts)
+        }
+        if prepared.template.category.uppercased() == "MARKETING" {
+            if recipient.consent != "opted_in" { return .skipped(reason: "the contact is \(recipient.consent.replacingOccurrences(of: "_", with: " "))") }
+            if WhatsAppRecipient.isNANP(recipient.phone) { return .skipped(reason: "marketing templates are not delivered to +1 numbers") }
+        }
+        do {
+            let result = try await client.send(prepared.message(for: recipient))
+            return .accepted(wamid: result.wamid)
+        } catch {
+            return SendOutcome.from(error: error, attempts: recipient.attempts)
+        }
+    }
+}
+
+/// Why a campaign cannot be sent right now (template gone or not approved, media missing).
+struct CampaignProblem: Error {
+    let message: String
+}
+
+/// Campaign, template and media id, loaded once per campaign by an account sender.
+actor PreparedCampaigns {
+    let services: MessagingServices
+    let account: WhatsAppAccount
+    let client: CloudAPIClient
+    var loaded: [UUID: PreparedCampaign] = [:]
+
+    init(services: MessagingServices, account: WhatsAppAccount, client: CloudAPIClient) {
+        self.services = services
+        self.account = account
+        self.client = client
+    }
+
+    func prepared(_ campaignID: UUID) async throws -> PreparedCampaign {
+        if let found = loaded[campaignID] { return found }
+        guard let campaign = try await services.campaigns.find(workspaceID: account.workspaceID, id: campaignID) else {
+            throw CampaignProblem(message: "the campaign was deleted")
+        }
+        guard let templateID = campaign.templateID, let template = try await services.templates.find(workspaceID: account.workspaceID, id: templateID)
+        else { throw CampaignProblem(message: "the campaign's template no longer exists") }
+        guard template.status == "APPROVED" else {
+            throw CampaignProblem(message: "template \(template.name) is \(template.status)")
+        }
+        var header: HeaderMedia?
+        if let mediaID = campaign.mediaID {
+            guard let item = try await services.media.find(workspaceID: account.workspaceID, id: mediaID) else {
+                throw CampaignProblem(message: "the campaign's media was deleted")
+            }
+            let remote = try await services.media.remoteID(for: item, accountID: account.id, client: client)
+            switch item.kind {
+            case "image": header = .image(.id(remote))
+            case "video": header = .video(.id(remote))
+            default: header = .document(.id(remote), filename: item.filename)
+            }
+        }
+        let prepared = PreparedCampaign(campaign: campaign, template: template, header: header)
+        loaded[campaignID] = prepared
+        return prepared
+    }
+}

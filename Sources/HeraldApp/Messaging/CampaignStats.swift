@@ -1,0 +1,52 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// What a campaign has done so far, counted from its message rows.
+public struct CampaignStats: Sendable, Encodable, Equatable {
+    public var messages = 0
+    public var waiting = 0
+    public var accepted = 0
+    public var sent = 0
+    public var delivered = 0
+    public var read = 0
+    public var clicked = 0
+    public var clicks = 0
+    public var replied = 0
+    public var failed = 0
+    public var suppressed = 0
+    public var cost = 0.0
+
+    static func load(campaignID: UUID, in sql: any SQLDatabase) async throws -> CampaignStats {
+        guard let row = try await sql.raw(
+            """
+            SELECT COUNT(*) AS messages,
+                SUM(CASE WHEN status IN ('queued', 'sending') THEN 1 ELSE 0 END) AS waiting,
+                SUM(CASE WHEN accepted_at IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
+                SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS sent,
+                SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+                SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) AS read_count,
+                SUM(CASE WHEN clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked,
+                SUM(click_count) AS clicks,
+                SUM(CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
+                SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+                SUM(CASE WHEN status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
+                SUM(cost) AS cost
+            FROM messages WHERE campaign_id = \(bind: campaignID)
+            """
+        ).first() else { return CampaignStats() }
+        func int(_ column: String) throws -> Int { try row.decode(column: column, as: Int?.self) ?? 0 }
+        return CampaignStats(
+            messages: try int("messages"), waiting: try int("waiting"), accepted: try int("accepted"), sent: try int("sent"),
+            delivered: try int("delivered"), read: try int("read_count"), clicked: try int("clicked"), clicks: try int("clicks"),
+            replied: try int("replied"), failed: try int("failed"), suppressed: try int("suppressed"),
+            cost: try row.decode(column: "cost", as: Double?.self) ?? 0
+        )
+    }
+
+    /// Reply events, counting every reply (a contact may answer a message more than once).
+    static func replyEvents(campaignID: UUID, in sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id = \(bind: campaignID) AND type = 'replied'")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

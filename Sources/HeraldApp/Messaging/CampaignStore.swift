@@ -1,0 +1,135 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// Campaign rows. Status changes are conditional updates, so two servers never both start,
+/// pause or finish the same campaign.
+public struct CampaignStore: Sendable {
+    let database: Database
+
+    static func selectList(_ d: Dialect) -> SQLQueryString {
+        """
+        id, workspace_id, name, status, account_id, template_id, template_name, template_language,
+        \(d.jsonText("variables")) AS variables, media_id, cta_url, \(d.jsonText("audience")) AS audience, scheduled_at, started_at,
+        completed_at, status_reason, audience_size, created_at, updated_at
+        """
+    }
+
+    public func insert(_ c: Campaign) async throws {
+        let d = database.dialect
+        try await database.transaction { sql in
+            if try await sql.raw("SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name)").first() != nil {
+                throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
+            }
+            try await sql.raw(
+                """
+                INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
+                    media_id, cta_url, audience, scheduled_at, created_at, updated_at)
+                VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status), \(bind: c.accountID), \(bind: c.templateID),
+                    \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
+                    \(d.json(Self.json(c.audience))), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
+                """
+            ).run()
+        }
+    }
+
+    /// Saves an edited draft or scheduled campaign; refuses once sending has begun.
+    public func update(_ c: Campaign) async throws {
+        let d = database.dialect
+        try await database.transaction { sql in
+            if try await sql.raw(
+                "SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name) AND id <> \(bind: c.id)"
+            ).first() != nil {
+                throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
+            }
+            let row = try await sql.raw(
+                """
+                UPDATE campaigns SET name = \(bind: c.name), status = \(bind: c.status), account_id = \(bind: c.accountID),
+                    template_id = \(bind: c.templateID), template_name = \(bind: c.templateName), template_language = \(bind: c.templateLanguage),
+                    variables = \(d.json(Self.json(c.variables))), media_id = \(bind: c.mediaID), cta_url = \(bind: c.ctaURL),
+                    audience = \(d.json(Self.json(c.audience))), scheduled_at = \(bind: c.scheduledAt), updated_at = \(bind: Date())
+                WHERE id = \(bind: c.id) AND workspace_id = \(bind: c.workspaceID) AND status IN ('draft', 'scheduled')
+                RETURNING id
+                """
+            ).first()
+            if row == nil { throw APIError(.conflict, "not_editable", "only draft and scheduled campaigns can be changed") }
+        }
+    }
+
+    public func find(workspaceID: UUID, id: UUID) async throws -> Campaign? {
+        let d = database.dialect
+        return try await database.read { sql in
+            try await sql.raw("SELECT \(Self.selectList(d)) FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)")
+                .first().map(Self.decode)
+        }
+    }
+
+    public func list(workspaceID: UUID, limit: Int = 200) async throws -> [Campaign] {
+        let d = database.dialect
+        return try await database.read { sql in
+            try await sql.raw(
+                "SELECT \(Self.selectList(d)) FROM campaigns WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at DESC LIMIT \(bind: limit)"
+            ).all().map(Self.decode)
+        }
+    }
+
+    public func delete(workspaceID: UUID, id: UUID) async throws {
+        try await database.transaction { sql in
+            guard let row = try await sql.raw("SELECT status FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first()
+            else { throw APIError.notFound("the campaign") }
+            let status = try row.decode(column: "status", as: String.self)
+            guard ["draft", "scheduled", "cancelled"].contains(status) else {
+                throw APIError(.conflict, "not_deletable", "a \(status) campaign keeps its history; only draft, scheduled and cancelled campaigns can be deleted")
+            }
+            try await sql.raw("DELETE FROM campaigns WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// Moves a campaign between statuses only from the ones given; returns false when it was not in one of them.
+    public func transition(
+        workspaceID: UUID, id: UUID, from: [String], to: String, reason: String? = nil, in sql: any SQLDatabase
+    ) async throws -> Bool {
+        let now = Date()
+        let completed: SQLQueryString = ["completed", "cancelled", "failed"].contains(to) ? ", completed_at = \(bind: now)" : ""
+        let row = try await sql.raw(
+            """
+            UPDATE campaigns SET status = \(bind: to), status_reason = \(bind: reason), updated_at = \(bind: now)\(completed)
+            WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND status IN (\(binds: from)) RETURNING id
+            """
+        ).first()
+        return row != nil
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Campaign {
+        let decoder = JSONDecoder()
+        let variablesText = try row.decode(column: "variables", as: String?.self)
+        let audienceText = try row.decode(column: "audience", as: String?.self)
+        return Campaign(
+            id: try row.decode(column: "id", as: UUID.self),
+            workspaceID: try row.decode(column: "workspace_id", as: UUID.self),
+            name: try row.decode(column: "name", as: String.self),
+            status: try row.decode(column: "status", as: String.self),
+            accountID: try row.decode(column: "account_id", as: UUID?.self),
+            templateID: try row.decode(column: "template_id", as: UUID?.self),
+            templateName: try row.decode(column: "template_name", as: String?.self),
+            templateLanguage: try row.decode(column: "template_language", as: String?.self),
+            variables: variablesText.flatMap { try? decoder.decode([String: VariableSource].self, from: Data($0.utf8)) } ?? [:],
+            mediaID: try row.decode(column: "media_id", as: UUID?.self),
+            ctaURL: try row.decode(column: "cta_url", as: String?.self),
+            audience: audienceText.flatMap { try? decoder.decode(Audience.self, from: Data($0.utf8)) } ?? .everyone,
+            scheduledAt: try row.decode(column: "scheduled_at", as: Date?.self),
+            startedAt: try row.decode(column: "started_at", as: Date?.self),
+            completedAt: try row.decode(column: "completed_at", as: Date?.self),
+            statusReason: try row.decode(column: "status_reason", as: String?.self),
+            audienceSize: try row.decode(column: "audience_size", as: Int?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+        )
+    }
+}

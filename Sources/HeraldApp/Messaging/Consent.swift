@@ -1,0 +1,43 @@
+import Foundation
+import WhatsApp
+import SQLKit
+import Storage
+
+/// Where an opt-out or opt-in came from, stored with the contact.
+enum ConsentSource: String {
+    case keyword = "whatsapp_keyword"
+    case stopButton = "whatsapp_stop_button"
+    case userPreferences = "meta_user_preferences"
+    case error131050 = "meta_131050"
+}
+
+/// Consent changes that arrive through WhatsApp. Opted-out contacts are also checked at send time,
+/// so a change here stops messages already queued.
+enum ConsentChange {
+    @discardableResult
+    static func optOut(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw(
+            """
+            UPDATE contacts SET consent_status = 'opted_out', consent_source = \(bind: source.rawValue), consent_at = \(bind: at), updated_at = \(bind: Date())
+            WHERE id = \(bind: contactID) AND consent_status <> 'opted_out' RETURNING id
+            """
+        ).first() != nil
+    }
+
+    @discardableResult
+    static func optIn(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw(
+            """
+            UPDATE contacts SET consent_status = 'opted_in', consent_source = \(bind: source.rawValue), consent_at = \(bind: at), updated_at = \(bind: Date())
+            WHERE id = \(bind: contactID) AND consent_status <> 'opted_in' RETURNING id
+            """
+        ).first() != nil
+    }
+
+    /// The workspace's keywords, or the defaults when it has not set its own.
+    static func keywords(workspaceID: UUID, dialect: Dialect, in sql: any SQLDatabase) async throws -> ConsentKeywords {
+        let text = try await sql.raw("SELECT \(dialect.jsonText("opt_out_keywords")) AS k FROM workspaces WHERE id = \(bind: workspaceID)")
+            .first()?.decode(column: "k", as: String?.self)
+        return ConsentKeywordsSetting.decode(text)
+    }
+}

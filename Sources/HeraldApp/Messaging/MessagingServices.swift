@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+import Metrics
+import Storage
+
+/// The stores and clients the send pipeline, the webhook processor and the routes share.
+public struct MessagingServices: Sendable {
+    public let database: Database
+    public let accounts: AccountStore
+    public let templates: TemplateStore
+    public let campaigns: CampaignStore
+    public let media: MediaStore
+    public let rates: RateStore
+    public let alerts: AlertStore
+    public let httpClient: HTTPClient
+    public let publicBaseURL: String
+    public let inDoubtSeconds: Double
+    let metrics = SendMetrics()
+
+    public init(database: Database, secretKey: SecretKey, dataDirectory: String, httpClient: HTTPClient, publicBaseURL: String, inDoubtSeconds: Double) {
+        self.database = database
+        self.accounts = AccountStore(database: database, secretKey: secretKey)
+        self.templates = TemplateStore(database: database)
+        self.campaigns = CampaignStore(database: database)
+        self.media = MediaStore(database: database, dataDirectory: dataDirectory)
+        self.rates = RateStore(database: database)
+        self.alerts = AlertStore(database: database)
+        self.httpClient = httpClient
+        self.publicBaseURL = publicBaseURL
+        self.inDoubtSeconds = inDoubtSeconds
+    }
+}
+
+/// Prometheus counters for the send pipeline.
+struct SendMetrics: Sendable {
+    let accepted = Counter(label: "herald_messages_accepted_total")
+    let retried = Counter(label: "herald_messages_retried_total")
+    let failed = Counter(label: "herald_messages_failed_total")
+
+    func recorded(_ results: [(Recipient, SendOutcome)]) {
+        for (_, outcome) in results {
+            switch outcome {
+            case .accepted: accepted.increment()
+            case .retry, .holdCampaign, .haltAccount: retried.increment()
+            case .failed, .suppressedContact, .skipped: failed.increment()
+            }
+        }
+    }
+}

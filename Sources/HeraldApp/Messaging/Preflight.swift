@@ -1,0 +1,88 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// What sending a campaign now would do: who is eligible, who is left out and why, what it costs,
+/// and whether the account's messaging tier can reach everyone in a day.
+public struct Preflight: Sendable, Encodable, Equatable {
+    public var audience = 0
+    public var optedIn = 0
+    public var optedOut = 0
+    public var noConsent = 0
+    /// Opted in, but marketing templates are not delivered to +1 (US and Canada) numbers.
+    public var unreachable = 0
+    public var eligible = 0
+    public var estimatedCost = 0.0
+    public var currency = "USD"
+    public var costByCallingCode: [String: Double] = [:]
+    public var tier: String?
+    public var tierLimit: Int?
+    public var warnings: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case audience, eligible, currency, tier, warnings, unreachable
+        case optedIn = "opted_in", optedOut = "opted_out", noConsent = "no_consent", estimatedCost = "estimated_cost"
+        case costByCallingCode = "cost_by_calling_code", tierLimit = "tier_limit"
+    }
+
+    /// Counts the audience grouped by consent and number prefix, then prices the eligible part.
+    static func compute(
+        workspaceID: UUID, category: String, rates: RateTable, account: WhatsAppAccount?, in sql: any SQLDatabase
+    ) async throws -> Preflight {
+        let rows = try await sql.raw(
+            """
+            SELECT consent_status, substr(phone, 1, 4) AS prefix, COUNT(*) AS n FROM contacts
+            WHERE workspace_id = \(bind: workspaceID) GROUP BY consent_status, substr(phone, 1, 4)
+            """
+        ).all()
+        var result = Preflight()
+        result.currency = rates.currency
+        let marketing = category.uppercased() == "MARKETING"
+        for row in rows {
+            let n = try row.decode(column: "n", as: Int.self)
+            let prefix = try row.decode(column: "prefix", as: String.self)
+            result.audience += n
+            switch try row.decode(column: "consent_status", as: String.self) {
+            case "opted_in":
+                result.optedIn += n
+                if marketing && prefix.hasPrefix("+1") {
+                    result.unreachable += n
+                } else {
+                    result.eligible += n
+                    let price = rates.price(e164: prefix, category: category) * Double(n)
+                    result.estimatedCost += price
+                    let code = Self.callingCodeLabel(prefix, rates: rates, category: category)
+                    result.costByCallingCode[code, default: 0] += price
+                }
+            case "opted_out": result.optedOut += n
+            default: result.noConsent += n
+            }
+        }
+        result.estimatedCost = (result.estimatedCost * 10_000).rounded() / 10_000
+        if let account {
+            result.tier = account.messagingTier
+            result.tierLimit = account.tierLimit
+            if let limit = account.tierLimit, result.eligible > limit {
+                result.warnings.append(
+                    "\(result.eligible) recipients exceed the account's messaging limit of \(limit) unique users per 24 hours (\(account.messagingTier)); the rest will fail until the limit resets"
+                )
+            }
+            if account.status == "halted" {
+                result.warnings.append("the WhatsApp account is halted: \(account.statusReason ?? "see alerts")")
+            }
+        }
+        if result.unreachable > 0 {
+            result.warnings.append("\(result.unreachable) opted-in contacts have +1 numbers; Meta does not deliver marketing templates to them")
+        }
+        return result
+    }
+
+    static func callingCodeLabel(_ prefix: String, rates: RateTable, category: String) -> String {
+        let digits = prefix.dropFirst()
+        for length in stride(from: 3, through: 1, by: -1) where digits.count >= length {
+            let code = String(digits.prefix(length))
+            if rates.rates.contains(where: { $0.callingCode == code }) { return code }
+        }
+        return "*"
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import SQLKit
+import Storage
+import WhatsApp
+
+/// Applies one verified delivery inside the processor's transaction.
+struct DeliveryApplier {
+    let accountID: UUID
+    let dialect: Dialect
+    let sql: any SQLDatabase
+    let logger: Logger
+
+    func apply(_ delivery: WebhookDelivery) async throws {
+        guard let workspace = try await sql.raw("SELECT workspace_id FROM whatsapp_accounts WHERE id = \(bind: accountID)").first()?
+            .decode(column: "workspace_id", as: UUID.self)
+        else { return }
+        for entry in delivery.entries {
+            for change in entry.changes {
+                switch change {
+                case .messages(let value):
+                    try await StatusApplier(accountID: accountID, workspaceID: workspace, dialect: dialect, sql: sql).apply(value.statuses)
+                    let inbound = InboundApplier(workspaceID: workspace, dialect: dialect, sql: sql)
+                    for message in value.messages {
+                        try await inbound.apply(message, contacts: value.contacts)
+                    }
+                case .templateStatus(let update):
+                    try await applyTemplateStatus(update, workspaceID: workspace)
+                case .templateQuality(let update):
+                    guard let name = update.templateName else { continue }
+                    _ = try await TemplateStore.applyStatus(
+                        accountID: accountID, name: name, language: update.language, status: nil, quality: update.newQualityScore,
+                        reason: nil, in: sql
+                    )
+                case .userPreferences(let preferences):
+                    let inbound = InboundApplier(workspaceID: workspace, dialect: dialect, sql: sql)
+                    for preference in preferences { try await inbound.apply(preference) }
+                case .unknown(let field):
+                    logger.debug("webhook field ignored", metadata: ["field": .string(field)])
+                }
+            }
+        }
+    }
+
+    /// Keeps the template's status current; a paused or disabled template holds the campaigns using it.
+    func applyTemplateStatus(_ update: TemplateStatusUpdate, workspaceID: UUID) async throws {
+        guard let name = update.templateName else { return }
+        _ = try await TemplateStore.applyStatus(
+            accountID: accountID, name: name, language: update.language, status: update.event, quality: nil, reason: update.reason,
+            in: sql
+        )
+        guard ["PAUSED", "DISABLED", "REJECTED", "FLAGGED"].contains(update.event.uppercased()) else { return }
+        let held = try await sql.raw(
+            """
+            UPDATE campaigns SET status = 'paused', status_reason = \(bind: "held: template \(name) is \(update.event)"),
+                updated_at = \(bind: Date())
+            WHERE account_id = \(bind: accountID) AND status IN ('sending', 'scheduled') AND template_name = \(bind: name)
+            RETURNING id
+            """
+        ).all().map { try $0.decode(column: "id", as: UUID.self) }
+        for campaignID in held {
+            try await AlertStore.raise(
+                workspaceID: workspaceID, level: "warning", kind: "campaign_held",
+                message: "Campaign held: Meta reports template \(name) as \(update.event)\(update.reason.map { " (\($0))" } ?? "").",
+                campaignID: campaignID, in: sql
+            )
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+import WhatsApp
+
+/// `/webhooks/whatsapp`: Meta's subscription check (GET) and signed deliveries (POST). A delivery is
+/// stored as it came and acknowledged at once; the processor applies it afterwards.
+struct WebhookController {
+    let database: Database
+    let secrets: WebhookSecrets
+    static let maxBody = 8 * 1024 * 1024
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("webhooks/whatsapp", use: verify)
+        router.post("webhooks/whatsapp", use: receive)
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard query["hub.mode"].map(String.init) == "subscribe", let token = query["hub.verify_token"].map(String.init),
+            let challenge = query["hub.challenge"].map(String.init)
+        else { throw APIError(.badRequest, "invalid_verification", "expected hub.mode=subscribe, hub.verify_token and hub.challenge") }
+        let known = try await secrets.current(forceReload: true)
+        guard known.contains(where: { Self.equal($0.verifyToken, token) }) else {
+            throw APIError(.forbidden, "verify_token_mismatch", "the verify token matches no WhatsApp account")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: challenge)))
+    }
+
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: Self.maxBody)
+        let body = Array(buffer.readableBytesView)
+        let header = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
+        guard header != nil else { throw APIError(.unauthorized, "missing_signature", "X-Hub-Signature-256 is required") }
+        var account = try await secrets.current().first { WebhookSignature.isValid(body: body, header: header, appSecret: $0.appSecret) }
+        if account == nil {
+            account = try await secrets.current(forceReload: true).first { WebhookSignature.isValid(body: body, header: header, appSecret: $0.appSecret) }
+        }
+        guard let account else {
+            context.logger.warning("webhook rejected: bad signature")
+            throw APIError(.unauthorized, "bad_signature", "X-Hub-Signature-256 does not match the body for any account")
+        }
+        try await database.transaction { sql in
+            try await sql.raw(
+                "INSERT INTO webhook_deliveries (id, account_id, body, received_at) VALUES (\(bind: UUID.timeOrdered()), \(bind: account.accountID), \(bind: Data(body)), \(bind: Date()))"
+            ).run()
+        }
+        return Response(status: .ok)
+    }
+
+    /// Compares secrets in time independent of where they differ.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// The simulator's own endpoints under `/_simulator` (not Meta's): ground truth, templates,
+/// behaviour, reset, simulated inbound messages and template status changes. No token needed.
+struct ControlRoutes: Sendable {
+    let state: SimulatorState
+
+    struct Inbound: Decodable {
+        var from: String
+        var text: String
+        var name: String?
+    }
+
+    struct TemplateStatus: Decodable {
+        var name: String
+        var language: String?
+        var event: String
+        var reason: String?
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        let group = router.group("_simulator")
+        group.get("truth") { _, _ in
+            Wire.response(await state.groundTruth(), snakeCase: false)
+        }
+        group.post("templates") { request, _ in
+            try await control(request, SimulatedTemplate.self) { template in
+                ["id": String(await state.addTemplate(template))]
+            }
+        }
+        group.put("behaviour") { request, _ in
+            try await control(request, TemplateBehaviour.self) { behaviour in
+                await state.setBehaviour(behaviour)
+                return behaviour
+            }
+        }
+        group.post("reset") { _, _ in
+            await state.reset()
+            return Wire.response(["success": true])
+        }
+        group.post("inbound") { request, _ in
+            try await control(request, Inbound.self) { inbound in
+                guard let phone = SimulatorState.phoneDigits(inbound.from) else { throw HTTPError(.badRequest, message: "from must be a phone number") }
+                return ["id": await state.receive(from: phone, text: inbound.text, name: inbound.name)]
+            }
+        }
+        group.post("template-status") { request, _ in
+            try await control(request, TemplateStatus.self) { change in
+                let found = await state.changeTemplateStatus(
+                    name: change.name, language: change.language ?? "en_US", event: change.event, reason: change.reason
+                )
+                guard found else { throw HTTPError(.notFound, message: "no template \(change.name) in \(change.language ?? "en_US")") }
+                return ["success": true]
+            }
+        }
+    }
+
+    /// Decodes the JSON body as `T` (camelCase keys, as the Swift API) and answers with `handler`'s JSON.
+    private func control<T: Decodable, Output: Encodable>(
+        _ request: Request, _ type: T.Type, handler: (T) async throws -> Output
+    ) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: buffer)
+        } catch {
+            throw HTTPError(.badRequest, message: "invalid JSON for \(T.self): \(error)")
+        }
+        return Wire.response(try await handler(value), snakeCase: false)
+    }
+}

@@ -1,0 +1,42 @@
+/// Templates the demo and the end-to-end tests install in the simulator: two marketing templates
+/// whose recipients behave differently, and a utility template.
+public enum DemoCatalog {
+    /// `linkBase` is Herald's public address: URL buttons point at its `/r/{token}` redirect.
+    public static func templates(linkBase: String) -> [SimulatedTemplate] {
+        [
+            SimulatedTemplate(
+                name: "spring_sale", category: "MARKETING", parameterFormat: "POSITIONAL",
+                components: [
+                    .object(["type": .string("BODY"), "text": .string("Hi {{1}}, our spring sale is on: {{2}} off everything until Sunday.")]),
+                    .object(["type": .string("FOOTER"), "text": .string("Reply STOP to opt out")]),
+                    .object([
+                        "type": .string("BUTTONS"),
+                        "buttons": .array([
+                            .object(["type": .string("URL"), "text": .string("Shop the sale"), "url": .string("\(linkBase)/r/{{1}}")]),
+                            .object(["type": .string("QUICK_REPLY"), "text": .string("Stop promotions")]),
+                        ]),
+                    ]),
+                ],
+                behaviour: TemplateBehaviour(readRate: 0.62, clickRate: 0.18, quickReplyRate: 0.04, textReplyRate: 0.03, stopRate: 0.01)
+            ),
+            SimulatedTemplate(
+                name: "back_in_stock", category: "MARKETING", parameterFormat: "POSITIONAL",
+                components: [
+                    .object(["type": .string("BODY"), "text": .string("Good news {{1}}: {{2}} is back in stock.")]),
+                    .object([
+                        "type": .string("BUTTONS"),
+                        "buttons": .array([
+                            .object(["type": .string("URL"), "text": .string("View product"), "url": .string("\(linkBase)/r/{{1}}")])
+                        ]),
+                    ]),
+                ],
+                behaviour: TemplateBehaviour(readRate: 0.7, clickRate: 0.25, quickReplyRate: 0, textReplyRate: 0.05, stopRate: 0.005)
+            ),
+            SimulatedTemplate(
+                name: "order_update", category: "UTILITY", parameterFormat: "POSITIONAL",
+                components: [.object(["type": .string("BODY"), "text": .string("Hi {{1}}, your order {{2}} has shipped.")])],
+                behaviour: TemplateBehaviour(readRate: 0.8, clickRate: 0, quickReplyRate: 0, textReplyRate: 0.02, stopRate: 0)
+            ),
+        ]
+    }
+}

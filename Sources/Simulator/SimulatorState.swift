@@ -1,0 +1,94 @@
+import Foundation
+
+/// Everything the fake Meta remembers, behind one actor: templates, counters, conversation
+/// windows and the queue of scheduled webhook events.
+///
+/// Plain dictionaries and a heap keep the send path to a few microseconds; the dispatcher takes
+/// due work out in batches.
+actor SimulatorState {
+    struct TemplateKey: Hashable, Sendable {
+        var name: String
+        var language: String
+    }
+
+    struct TemplateRecord: Sendable {
+        var id: Int
+        var template: SimulatedTemplate
+        var shape: TemplateShape
+        /// When a PENDING template turns APPROVED.
+        var approveAt: ContinuousClock.Instant?
+    }
+
+    let config: SimulatorConfig
+    var behaviour: TemplateBehaviour
+    var templates: [TemplateKey: TemplateRecord] = [:]
+    var nextTemplateID = 300_000_000_000_001
+    var nextMediaID = 400_000_000_000_001
+    var truth = GroundTruth()
+    /// Scheduled events plus events riding in POSTs not yet answered 2xx.
+    var pending = 0
+    var queue = EventQueue()
+    var limiter: ThroughputLimiter
+    /// Recipient → wall-clock seconds of their last message to the business (opens the 24 h window).
+    var lastInbound: [String: Double] = [:]
+    var ids = MessageIDs()
+    /// Bumped by `reset()`, so reports about work taken before it are ignored.
+    var generation = 0
+
+    init(config: SimulatorConfig) {
+        self.config = config
+        self.behaviour = config.defaultBehaviour
+        self.limiter = ThroughputLimiter(limit: config.throughput)
+    }
+
+    func groundTruth() -> GroundTruth {
+        var copy = truth
+        copy.pendingEvents = pending
+        copy.maxObservedRatePerSecond = limiter.maxObservedPerSecond
+        return copy
+    }
+
+    /// Clears counters, scheduled events, conversation windows and per-recipient ordinals; keeps
+    /// templates and the behaviour.
+    func reset() {
+        truth = GroundTruth()
+        pending = 0
+        queue.removeAll()
+        limiter = ThroughputLimiter(limit: config.throughput)
+        lastInbound = [:]
+        generation += 1
+    }
+
+    func setBehaviour(_ behaviour: TemplateBehaviour) {
+        self.behaviour = behaviour
+    }
+
+    func newMediaID() -> String {
+        defer { nextMediaID += 1 }
+        return String(nextMediaID)
+    }
+
+    func schedule(_ kind: EventKind, after seconds: Double) {
+        queue.schedule(kind, at: .now + .seconds(max(seconds, 0)))
+        pending += 1
+    }
+
+    /// Counts a send refused with an HTTP error.
+    func reject(code: Int, template: String?) {
+        let key = String(code)
+        truth.rejected[key, default: 0] += 1
+        if let template {
+            truth.perTemplate[template, default: TemplateTruth()].rejected[key, default: 0] += 1
+        }
+    }
+
+    /// A user writes to the business: a `messages` webhook now, and the 24 h window opens.
+    func receive(from phone: String, text: String, name: String?) -> String {
+        let id = ids.next(for: phone)
+        let now = Date().timeIntervalSince1970
+        let message = InboundMessage(from: phone, id: id, timestamp: String(Int(now)), type: "text", text: .init(body: text))
+        lastInbound[phone] = now
+        schedule(.inbound(message, profileName: name ?? ProfileNames.name(for: phone)), after: 0)
+        return id
+    }
+}

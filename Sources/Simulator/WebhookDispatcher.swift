@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import ServiceLifecycle
+
+/// The background loop that turns due events into signed webhook POSTs and click GETs.
+///
+/// One loop, one `HTTPClient`: every `batchWindow` it takes what is due, POSTs it in order
+/// (duplicating or swapping POSTs as configured), retries failures later through the queue, and
+/// performs clicks concurrently. It stops on graceful shutdown.
+struct WebhookDispatcher: Service {
+    let state: SimulatorState
+    let config: SimulatorConfig
+    let logger: Logger
+
+    func run() async throws {
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)))
+        )
+        await cancelWhenGracefulShutdown {
+            await loop(client: client)
+        }
+        try await client.shutdown()
+    }
+
+    private func loop(client: HTTPClient) async {
+        let encoder = Wire.encoder()
+        var sender = WebhookSender(client: client, signer: WebhookSigner(appSecret: config.appSecret), state: state, logger: logger)
+        var rng = SplitMix64(seed: config.seed ^ 0x5eed_d15b_a7c4)  // duplicates and swaps
+        let window = Duration.seconds(max(config.batchWindow, 0.001))
+        // Clicks run beside the loop, so a slow tracking link never holds up webhooks.
+        await withDiscardingTaskGroup { clicks in
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                let work = await state.takeDue(limit: config.effectiveBatchSize * 10)
+                for url in work.clicks {
+                    clicks.addTask { await click(url, client: client, generation: work.generation) }
+                }
+                for post in work.posts {
+                    guard let body = try? encode(post, encoder: encoder) else { continue }
+                    let attempt = if case .retry(_, _, let attempt) = post { attempt } else { 0 }
+                    let delivery = WebhookSender.Delivery(body: body, events: post.events, attempt: attempt, generation: work.generation)
+                    await sender.deliver(delivery, holdBack: rng.chance(config.reorderRate), duplicate: rng.chance(config.duplicateRate))
+                }
+                if work.posts.isEmpty { await sender.flushHeldBack() }
+                if !work.more {
+                    try? await Task.sleep(until: started + window, clock: .continuous)
+                }
+            }
+        }
+    }
+
+    private func encode(_ post: Outgoing, encoder: JSONEncoder) throws -> Data {
+        let metadata = WebhookPayload.Metadata(displayPhoneNumber: config.displayPhoneNumber, phoneNumberId: config.phoneNumberID)
+        switch post {
+        case .statuses(let items):
+            let value = WebhookPayload.MessagesValue(metadata: metadata, statuses: items)
+            return try encoder.encode(WebhookPayload.Envelope(wabaID: config.wabaID, field: "messages", value: value))
+        case .inbound(let message, let name):
+            let contact = WebhookPayload.Contact(profile: .init(name: name), waId: message.from)
+            let value = WebhookPayload.MessagesValue(metadata: metadata, contacts: [contact], messages: [message])
+            return try encoder.encode(WebhookPayload.Envelope(wabaID: config.wabaID, field: "messages", value: value))
+        case .templateStatus(let value):
+            let envelope = WebhookPayload.Envelope(
+                wabaID: config.wabaID, field: "message_template_status_update", value: value, time: Int(Date().timeIntervalSince1970)
+            )
+            return try encoder.encode(envelope)
+        case .retry(let body, _, _):
+            return body
+        }
+    }
+
+    /// A recipient opening the URL button's link; redirects are not followed.
+    private func click(_ url: String, client: HTTPClient, generation: Int) async {
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            logger.debug("simulated click failed", metadata: ["url": "\(url)", "error": "\(error)"])
+        }
+        await state.clicked(generation: generation)
+    }
+}

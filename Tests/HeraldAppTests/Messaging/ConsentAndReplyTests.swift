@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SQLKit
+import Testing
+import WhatsApp
+
+@testable import HeraldApp
+
+@Suite("Consent, replies and clicks")
+struct ConsentAndReplyTests {
+    func text(_ f: MessagingFixture, _ index: Int, _ body: String, id: String, context: Bool = true) -> [UInt8] {
+        f.inbound(
+            InboundMessage(
+                wamid: id, from: String(f.messages[index].phone.dropFirst()), timestamp: Date(), type: "text", text: body,
+                contextID: context ? f.messages[index].wamid : nil
+            )
+        )
+    }
+
+    @Test("STOP, a local opt-out word, the stop button and Meta's preference opt out; START and resume opt back in", arguments: Engine.available)
+    func consentFromEverySource(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 4)
+            try await f.deliver(text(f, 0, " stop! ", id: "wamid.in1"))
+            try await f.deliver(text(f, 1, "BAJA", id: "wamid.in2"))
+            try await f.deliver(f.inbound(InboundMessage(
+                wamid: "wamid.in3", from: String(f.messages[2].phone.dropFirst()), timestamp: Date(), type: "button",
+                buttonPayload: "STOP_PROMO", buttonText: "Stop promotions", contextID: f.messages[2].wamid
+            )))
+            try await f.deliver(WebhookPayloads.userPreferences(
+                wabaID: MessagingFixture.wabaID, phoneNumberID: MessagingFixture.phoneNumberID, displayPhoneNumber: "15550001234",
+                preferences: [UserPreference(waID: String(f.messages[3].phone.dropFirst()), category: "marketing_messages", value: "stop", timestamp: Date())]
+            ))
+            try await f.process()
+            #expect(try await f.consent(f.messages[0].contact) == ("opted_out", "whatsapp_keyword"))
+            #expect(try await f.consent(f.messages[1].contact) == ("opted_out", "whatsapp_keyword"))
+            #expect(try await f.consent(f.messages[2].contact) == ("opted_out", "whatsapp_stop_button"))
+            #expect(try await f.consent(f.messages[3].contact) == ("opted_out", "meta_user_preferences"))
+
+            try await f.deliver(text(f, 0, "START", id: "wamid.in5", context: false))
+            try await f.deliver(WebhookPayloads.userPreferences(
+                wabaID: MessagingFixture.wabaID, phoneNumberID: MessagingFixture.phoneNumberID, displayPhoneNumber: "15550001234",
+                preferences: [UserPreference(waID: String(f.messages[3].phone.dropFirst()), category: "marketing_messages", value: "resume", timestamp: Date())]
+            ))
+            try await f.deliver(text(f, 1, "please stop sending me these", id: "wamid.in6"))
+            try await f.process()
+            #expect(try await f.consent(f.messages[0].contact).status == "opted_in")
+            #expect(try await f.consent(f.messages[3].contact).status == "opted_in")
+            #expect(try await f.consent(f.messages[1].contact).status == "opted_out", "a sentence is a reply, not a keyword")
+        }
+    }
+
+    @Test("an opted-out contact is skipped at send time even though its message was queued", arguments: Engine.available)
+    func checkedAtSendTime(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 1)
+            try await f.deliver(text(f, 0, "UNSUBSCRIBE", id: "wamid.in1"))
+            try await f.process()
+            let m = f.messages[0]
+            let recipient = Recipient(
+                messageID: m.id, campaignID: f.campaign.id, contactID: m.contact, variationID: nil, phone: m.phone, clickToken: "x", attempts: 1,
+                consent: try await f.consent(m.contact).status, name: nil, email: nil, city: nil, country: nil, language: nil, attributes: [:]
+            )
+            let sender = AccountSender(account: f.account, services: app.services.messaging, owner: "test", logger: TestDatabase.logger)
+            let cache = PreparedCampaigns(
+                services: app.services.messaging, account: f.account,
+                client: CloudAPIClient(httpClient: .shared, endpoint: f.account.endpoint, credentials: .init(phoneNumberID: "1", wabaID: "2", accessToken: "t"))
+            )
+            let outcome = await sender.outcome(for: recipient, client: cache.client, cache: cache)
+            guard case .skipped(let reason) = outcome else {
+                Issue.record("expected the message to be skipped, got \(outcome)")
+                return
+            }
+            #expect(reason.contains("opted out"))
+        }
+    }
+
+    @Test("replies link by context id, else to the latest campaign message within 72 hours, and each reply counts once", arguments: Engine.available)
+    func replies(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app)
+            let withContext = text(f, 0, "Is it on the blue one too?", id: "wamid.r1")
+            try await f.deliver(withContext)
+            try await f.deliver(withContext)
+            try await f.deliver(text(f, 1, "Thanks", id: "wamid.r2", context: false))
+            try await f.deliver(f.inbound(InboundMessage(
+                wamid: "wamid.r3", from: String(f.messages[2].phone.dropFirst()), timestamp: Date(), type: "interactive",
+                interactiveType: "button_reply", interactiveReplyID: "more", interactiveReplyTitle: "Tell me more", contextID: f.messages[2].wamid
+            )))
+            try await f.process()
+            #expect(try await f.stats().replied == 3)
+            #expect(try await f.eventCount("replied") == 3)
+        }
+    }
+
+    @Test("a click records an event and redirects with UTM parameters; an unknown token is a 404 page", arguments: Engine.available)
+    func clicks(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app)
+            let token = try await app.database.read { sql in
+                try await sql.raw("SELECT click_token FROM messages WHERE id = \(bind: f.messages[0].id)").first()!.decode(column: "click_token", as: String.self)
+            }
+            let first = try await app.request(.get, "/r/\(token)", key: "")
+            #expect(first.status == .found)
+            let location = first.headers[.location] ?? ""
+            #expect(location.hasPrefix("https://shop.example/spring?ref=wa&utm_source=whatsapp&utm_medium=herald&utm_campaign=spring"), "\(location)")
+            #expect(try await app.request(.get, "/r/\(token)", key: "").status == .found)
+            let stats = try await f.stats()
+            #expect(stats.clicked == 1)
+            #expect(stats.clicks == 2)
+            #expect(try await f.eventCount("clicked") == 2)
+            let missing = try await app.request(.get, "/r/nope", key: "")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType]?.hasPrefix("text/html") == true)
+        }
+    }
+}

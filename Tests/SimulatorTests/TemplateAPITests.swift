@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Simulator
+
+@Suite("message_templates")
+struct TemplateAPITests {
+    static let listURI = "/v21.0/\(Fixture.wabaID)/message_templates"
+
+    @Test("the template list pages with cursors and omits next on the last page")
+    func paging() async throws {
+        let names = ["alpha", "bravo", "charlie", "delta", "echo"]
+        let simulator = await Fixture.simulator(templates: names.map { Fixture.promo(name: $0) })
+        try await simulator.makeApplication().test(.router) { client in
+            var seen: [String] = []
+            var uri = "\(Self.listURI)?limit=2"
+            var pages = 0
+            while true {
+                let response = try await client.execute(uri: uri, method: .get, headers: Fixture.auth)
+                #expect(response.status == .ok)
+                let data = try #require(response.json["data"] as? [[String: Any]])
+                seen += data.compactMap { $0["name"] as? String }
+                #expect(data.allSatisfy { $0["status"] as? String == "APPROVED" && $0["components"] is [Any] && $0["id"] is String })
+                let paging = try #require(response.json["paging"] as? [String: Any])
+                let cursors = try #require(paging["cursors"] as? [String: String])
+                #expect(cursors["before"] != nil)
+                pages += 1
+                guard let next = paging["next"] as? String else { break }
+                let components = try #require(URLComponents(string: next))
+                #expect(components.path == Self.listURI)
+                #expect(components.queryItems?.first { $0.name == "after" }?.value == cursors["after"])
+                uri = "\(components.path)?\(components.percentEncodedQuery ?? "")"
+            }
+            #expect(seen == names)
+            #expect(pages == 3)
+        }
+    }
+
+    @Test("a created template is PENDING, unusable, then APPROVED with a status-update webhook")
+    func createThenApprove() async throws {
+        let inbox = WebhookInbox()
+        try await inbox.run { base in
+            var config = Fixture.config(webhookURL: base + "/webhook")
+            config.templateApprovalDelay = 50  // 50 ms at timeScale 0.001
+            let simulator = await Fixture.simulator(config)
+            try await simulator.makeApplication().test(.router) { client in
+                let draft: [String: Any] = [
+                    "name": "welcome_back", "language": "en_US", "category": "MARKETING", "parameter_format": "POSITIONAL",
+                    "components": [["type": "BODY", "text": "Welcome back {{1}}!", "example": ["body_text": [["Jess"]]]]],
+                ]
+                let created = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: Fixture.json(draft))
+                #expect(created.status == .ok)
+                #expect(created.json["status"] as? String == "PENDING")
+                #expect(created.json["category"] as? String == "MARKETING")
+                let id = try #require(created.json["id"] as? String)
+
+                let send = Fixture.json([
+                    "messaging_product": "whatsapp", "to": "919812345678", "type": "template",
+                    "template": [
+                        "name": "welcome_back", "language": ["code": "en_US"],
+                        "components": [["type": "body", "parameters": [["type": "text", "text": "Jess"]]]],
+                    ] as [String: Any],
+                ])
+                let early = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: send)
+                #expect(early.errorCode == 132001)
+
+                let duplicate = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: Fixture.json(draft))
+                #expect(duplicate.errorCode == 100)
+                #expect((duplicate.json["error"] as? [String: Any])?["error_subcode"] as? Int == 2_388_024)
+
+                let update = try await inbox.waitFor { $0.templateUpdates.first }
+                #expect(update["event"] as? String == "APPROVED")
+                #expect(update["message_template_id"] as? Int == Int(id))
+                #expect(update["message_template_name"] as? String == "welcome_back")
+                #expect(update["message_template_language"] as? String == "en_US")
+                #expect(update.keys.contains("reason"))
+
+                let late = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: send)
+                #expect(late.status == .ok)
+            }
+        }
+    }
+
+    @Test("template creation enforces Meta's name and length limits", arguments: [
+        #"{"name":"Bad Name","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"}]}"#,
+        #"{"name":"long_body","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"\#(String(repeating: "a", count: 1025))"}]}"#,
+        #"{"name":"long_footer","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"},{"type":"FOOTER","text":"\#(String(repeating: "f", count: 61))"}]}"#,
+        #"{"name":"long_button","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"hi"},{"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"\#(String(repeating: "b", count: 26))"}]}]}"#,
+        #"{"name":"no_category","language":"en_US","components":[{"type":"BODY","text":"hi"}]}"#,
+    ])
+    func createValidation(draft: String) async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            let response = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: ByteBuffer(string: draft))
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == 100)
+        }
+    }
+
+    @Test("pausing a template through the control API makes sends fail with 132015")
+    func pauseThroughControl() async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            let change = try await client.execute(
+                uri: "/_simulator/template-status", method: .post, headers: [.contentType: "application/json"],
+                body: Fixture.json(["name": "promo", "language": "en_US", "event": "PAUSED"])
+            )
+            #expect(change.status == .ok)
+            let send = try await client.execute(
+                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "919812345678")
+            )
+            #expect(send.errorCode == 132015)
+            let list = try await client.execute(uri: "\(Self.listURI)?status=PAUSED", method: .get, headers: Fixture.auth)
+            #expect((list.json["data"] as? [[String: Any]])?.map { $0["name"] as? String } == ["promo"])
+        }
+    }
+
+    @Test("GET on the phone number describes it")
+    func phoneNumber() async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            let response = try await client.execute(uri: "/v21.0/\(Fixture.phoneID)", method: .get, headers: Fixture.auth)
+            #expect(response.json["id"] as? String == Fixture.phoneID)
+            #expect(response.json["display_phone_number"] as? String == "15550001234")
+            #expect(response.json["verified_name"] as? String == "Herald Simulator")
+            #expect(response.json["quality_rating"] as? String == "GREEN")
+            #expect((response.json["throughput"] as? [String: String])?["level"] == "STANDARD")
+        }
+    }
+}
