@@ -41,14 +41,19 @@ struct ControlRoutes: Sendable {
         }
         group.post("inbound") { request, _ in
             try await control(request, Inbound.self) { inbound in
-                guard let phone = SimulatorState.phoneDigits(inbound.from) else { throw HTTPError(.badRequest, message: "from must be a phone number") }
+                guard let phone = SimulatorState.phoneDigits(inbound.from) else {
+                    throw HTTPError(.badRequest, message: "from must be a phone number")
+                }
                 return ["id": await state.receive(from: phone, text: inbound.text, name: inbound.name)]
             }
         }
         group.post("template-status") { request, _ in
             try await control(request, TemplateStatus.self) { change in
                 let found = await state.changeTemplateStatus(
-                    name: change.name, language: change.language ?? "en_US", event: change.event, reason: change.reason
+                    name: change.name,
+                    language: change.language ?? "en_US",
+                    event: change.event,
+                    reason: change.reason
                 )
                 guard found else { throw HTTPError(.notFound, message: "no template \(change.name) in \(change.language ?? "en_US")") }
                 return ["success": true]
@@ -58,7 +63,9 @@ struct ControlRoutes: Sendable {
 
     /// Decodes the JSON body as `T` (camelCase keys, as the Swift API) and answers with `handler`'s JSON.
     private func control<T: Decodable, Output: Encodable>(
-        _ request: Request, _ type: T.Type, handler: (T) async throws -> Output
+        _ request: Request,
+        _ type: T.Type,
+        handler: (T) async throws -> Output
     ) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let value: T

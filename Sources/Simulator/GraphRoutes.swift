@@ -46,7 +46,10 @@ struct GraphRoutes: Sendable {
 
     /// Checks token, version and object id, then runs `handler`; errors become Meta's envelope.
     private func graph(
-        _ request: Request, _ context: BasicRequestContext, object expected: String, countsRejections: Bool = false,
+        _ request: Request,
+        _ context: BasicRequestContext,
+        object expected: String,
+        countsRejections: Bool = false,
         handler: () async throws(GraphError) -> Response
     ) async -> Response {
         do throws(GraphError) {

@@ -24,7 +24,11 @@ struct MediaUpload {
             throw GraphError(code: 131053, details: "Unsupported media type \(type.isEmpty ? "(none)" : type).", status: .badRequest)
         }
         guard file.data.count <= limit else {
-            throw GraphError(code: 131053, details: "\(type) files must be at most \(limit) bytes; this one is \(file.data.count).", status: .badRequest)
+            throw GraphError(
+                code: 131053,
+                details: "\(type) files must be at most \(limit) bytes; this one is \(file.data.count).",
+                status: .badRequest
+            )
         }
         return Wire.response(["id": await state.newMediaID()])
     }

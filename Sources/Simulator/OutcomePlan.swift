@@ -28,10 +28,17 @@ struct OutcomePlan: Sendable {
     /// Draws every random number in a fixed order, whatever the branches, so changing one rate
     /// does not reshuffle the others.
     init(
-        message: AcceptedMessage, behaviour b: TemplateBehaviour, rng: inout SplitMix64,
-        timeScale: Double, now: Double, businessPhone: String, ids: inout MessageIDs
+        message: AcceptedMessage,
+        behaviour b: TemplateBehaviour,
+        rng: inout SplitMix64,
+        timeScale: Double,
+        now: Double,
+        businessPhone: String,
+        ids: inout MessageIDs
     ) {
-        let draws = (fail: rng.unit(), deliver: rng.unit(), read: rng.unit(), click: rng.unit(), quick: rng.unit(), text: rng.unit(), stop: rng.unit())
+        let draws = (
+            fail: rng.unit(), deliver: rng.unit(), read: rng.unit(), click: rng.unit(), quick: rng.unit(), text: rng.unit(), stop: rng.unit()
+        )
         let tSent = rng.exponential(mean: b.sentDelay) * timeScale
         let tDelivered = tSent + rng.exponential(mean: b.deliveredDelay) * timeScale
         let tRead = tDelivered + rng.exponential(mean: b.readDelay) * timeScale
@@ -54,14 +61,28 @@ struct OutcomePlan: Sendable {
         }
         func status(_ name: String, _ delay: Double, priced: Bool = false, error: Int? = nil) -> (Double, EventKind) {
             let pricing = StatusItem.Pricing(
-                billable: isTemplate, type: isTemplate ? "regular" : "free_customer_service", category: message.category ?? "service"
+                billable: isTemplate,
+                type: isTemplate ? "regular" : "free_customer_service",
+                category: message.category ?? "service"
             )
             let errors = error.map { code in
-                [StatusItem.StatusError(code: code, title: GraphError.title(code), message: GraphError.title(code), errorData: .init(details: GraphError.title(code)))]
+                [
+                    StatusItem.StatusError(
+                        code: code,
+                        title: GraphError.title(code),
+                        message: GraphError.title(code),
+                        errorData: .init(details: GraphError.title(code))
+                    )
+                ]
             }
             let item = StatusItem(
-                id: message.wamid, status: name, timestamp: String(Int(now + delay)), recipientId: message.recipient,
-                bizOpaqueCallbackData: message.callbackData, pricing: priced ? pricing : nil, errors: errors
+                id: message.wamid,
+                status: name,
+                timestamp: String(Int(now + delay)),
+                recipientId: message.recipient,
+                bizOpaqueCallbackData: message.callbackData,
+                pricing: priced ? pricing : nil,
+                errors: errors
             )
             return (delay, .status(item))
         }
@@ -79,8 +100,13 @@ struct OutcomePlan: Sendable {
 
         func reply(_ delay: Double, text: String?, button: InboundMessage.Button?) -> (Double, EventKind) {
             let inbound = InboundMessage(
-                context: .init(from: businessPhone, id: message.wamid), from: message.recipient, id: ids.next(for: message.recipient),
-                timestamp: String(Int(now + delay)), type: button == nil ? "text" : "button", text: text.map { .init(body: $0) }, button: button
+                context: .init(from: businessPhone, id: message.wamid),
+                from: message.recipient,
+                id: ids.next(for: message.recipient),
+                timestamp: String(Int(now + delay)),
+                type: button == nil ? "text" : "button",
+                text: text.map { .init(body: $0) },
+                button: button
             )
             return (delay, .inbound(inbound, profileName: ProfileNames.name(for: message.recipient)))
         }

@@ -51,32 +51,3 @@ public struct SimulatedTemplate: Sendable, Codable, Equatable {
         )
     }
 }
-
-extension SimulatedTemplate {
-    /// A marketing template with an image header, one body variable, a URL button with a tracking
-    /// suffix and a "Stop promotions" quick reply; and a utility template with two variables.
-    public static let samples: [SimulatedTemplate] = [
-        SimulatedTemplate(
-            name: "spring_sale",
-            components: [
-                .object(["type": .string("HEADER"), "format": .string("IMAGE")]),
-                .object(["type": .string("BODY"), "text": .string("Hi {{1}}, our spring sale starts today: 20% off everything.")]),
-                .object(["type": .string("FOOTER"), "text": .string("Reply STOP to opt out")]),
-                .object([
-                    "type": .string("BUTTONS"),
-                    "buttons": .array([
-                        .object(["type": .string("URL"), "text": .string("Shop now"), "url": .string("https://shop.example.com/r/{{1}}")]),
-                        .object(["type": .string("QUICK_REPLY"), "text": .string("Stop promotions")]),
-                    ]),
-                ]),
-            ]
-        ),
-        SimulatedTemplate(
-            name: "order_update",
-            category: "UTILITY",
-            components: [
-                .object(["type": .string("BODY"), "text": .string("Hi {{1}}, your order {{2}} has shipped.")])
-            ]
-        ),
-    ]
-}

@@ -51,7 +51,8 @@ extension SimulatorState {
             let now = Date().timeIntervalSince1970
             guard let last = lastInbound[recipient], now - last < 86_400 else {
                 throw GraphError(
-                    code: 131047, details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+                    code: 131047,
+                    details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
                     status: .badRequest
                 )
             }
@@ -60,7 +61,8 @@ extension SimulatorState {
         }
         guard limiter.admit(now: .now) else {
             throw GraphError(
-                code: 130429, details: "Message failed to send because there were too many messages sent from this phone number in a short period of time.",
+                code: 130429,
+                details: "Message failed to send because there were too many messages sent from this phone number in a short period of time.",
                 status: .tooManyRequests
             )
         }
@@ -76,8 +78,13 @@ extension SimulatorState {
         truth.messagesPerRecipient[message.recipient] = ordinal + 1
         var rng = SplitMix64(seed: config.seed, parts: [message.recipient, message.templateName ?? "#text", String(ordinal)])
         let plan = OutcomePlan(
-            message: message, behaviour: behaviour, rng: &rng, timeScale: config.timeScale,
-            now: Date().timeIntervalSince1970, businessPhone: config.displayPhoneNumber, ids: &ids
+            message: message,
+            behaviour: behaviour,
+            rng: &rng,
+            timeScale: config.timeScale,
+            now: Date().timeIntervalSince1970,
+            businessPhone: config.displayPhoneNumber,
+            ids: &ids
         )
         func count(_ truth: inout TemplateTruth) {
             truth.accepted += 1

@@ -20,7 +20,10 @@ extension SimulatorState {
         let id = takeTemplateID()
         let delay = config.templateApprovalDelay * config.timeScale
         templates[key] = TemplateRecord(
-            id: id, template: draft, shape: TemplateShape(components: template.components), approveAt: .now + .seconds(delay)
+            id: id,
+            template: draft,
+            shape: TemplateShape(components: template.components),
+            approveAt: .now + .seconds(delay)
         )
         schedule(.templateStatus(statusUpdate(id: id, template: draft, event: "APPROVED")), after: delay)
         return id

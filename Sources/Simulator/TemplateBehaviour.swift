@@ -68,6 +68,12 @@ public struct TemplateBehaviour: Sendable, Codable, Equatable {
 
     /// Never fails, everyone reads, nobody reacts: handy for tests of the happy path.
     public static let perfect = TemplateBehaviour(
-        deliverRate: 1, readRate: 1, clickRate: 0, quickReplyRate: 0, textReplyRate: 0, stopRate: 0, failures: [:]
+        deliverRate: 1,
+        readRate: 1,
+        clickRate: 0,
+        quickReplyRate: 0,
+        textReplyRate: 0,
+        stopRate: 0,
+        failures: [:]
     )
 }

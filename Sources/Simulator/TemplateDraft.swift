@@ -37,8 +37,12 @@ struct TemplateDraft: Decodable, Sendable {
             throw .invalidParameter("Button text must be 1 to 25 characters: \"\(button.text)\".", subcode: 2_388_040)
         }
         return SimulatedTemplate(
-            name: name, language: language, category: category, status: "PENDING",
-            parameterFormat: parameterFormat?.uppercased(), components: components
+            name: name,
+            language: language,
+            category: category,
+            status: "PENDING",
+            parameterFormat: parameterFormat?.uppercased(),
+            components: components
         )
     }
 

@@ -65,7 +65,10 @@ struct WebhookDispatcher: Service {
             return try encoder.encode(WebhookPayload.Envelope(wabaID: config.wabaID, field: "messages", value: value))
         case .templateStatus(let value):
             let envelope = WebhookPayload.Envelope(
-                wabaID: config.wabaID, field: "message_template_status_update", value: value, time: Int(Date().timeIntervalSince1970)
+                wabaID: config.wabaID,
+                field: "message_template_status_update",
+                value: value,
+                time: Int(Date().timeIntervalSince1970)
             )
             return try encoder.encode(envelope)
         case .retry(let body, _, _):

@@ -75,13 +75,21 @@ struct WebhookSender {
             let response = try await client.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 1 << 20)
             if (200..<300).contains(response.status.code) { return true }
-            logger.log(level: delivery.attempt == 0 ? .warning : .debug, "webhook refused; will retry", metadata: [
-                "webhook.status": "\(response.status.code)", "webhook.attempt": "\(delivery.attempt)",
-            ])
+            logger.log(
+                level: delivery.attempt == 0 ? .warning : .debug,
+                "webhook refused; will retry",
+                metadata: [
+                    "webhook.status": "\(response.status.code)", "webhook.attempt": "\(delivery.attempt)",
+                ]
+            )
         } catch {
-            logger.log(level: delivery.attempt == 0 ? .warning : .debug, "webhook failed; will retry", metadata: [
-                "error": "\(error)", "webhook.attempt": "\(delivery.attempt)",
-            ])
+            logger.log(
+                level: delivery.attempt == 0 ? .warning : .debug,
+                "webhook failed; will retry",
+                metadata: [
+                    "error": "\(error)", "webhook.attempt": "\(delivery.attempt)",
+                ]
+            )
         }
         return false
     }

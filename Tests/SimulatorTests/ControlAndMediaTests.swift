@@ -24,10 +24,13 @@ struct MediaTests {
         return (headers, ByteBuffer(bytes: body))
     }
 
-    @Test("media uploads are checked by type and size", arguments: [
-        ("image/jpeg", 1_000, 0), ("image/png", 5 * 1024 * 1024, 0), ("image/jpeg", 5 * 1024 * 1024 + 1, 131053),
-        ("video/mp4", 6 * 1024 * 1024, 0), ("application/pdf", 20_000, 0), ("image/gif", 1_000, 131053),
-    ])
+    @Test(
+        "media uploads are checked by type and size",
+        arguments: [
+            ("image/jpeg", 1_000, 0), ("image/png", 5 * 1024 * 1024, 0), ("image/jpeg", 5 * 1024 * 1024 + 1, 131053),
+            ("video/mp4", 6 * 1024 * 1024, 0), ("application/pdf", 20_000, 0), ("image/gif", 1_000, 131053),
+        ]
+    )
     func upload(type: String, size: Int, code: Int) async throws {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
@@ -79,7 +82,10 @@ struct ControlTests {
             let added = try await client.execute(uri: "/_simulator/templates", method: .post, headers: json, body: ByteBuffer(bytes: template))
             #expect(added.status == .ok)
             let behaviour = try await client.execute(
-                uri: "/_simulator/behaviour", method: .put, headers: json, body: Fixture.json(["deliverRate": 0, "failures": [String: Double]()])
+                uri: "/_simulator/behaviour",
+                method: .put,
+                headers: json,
+                body: Fixture.json(["deliverRate": 0, "failures": [String: Double]()])
             )
             #expect(behaviour.status == .ok)
             #expect(behaviour.json["deliverRate"] as? Double == 0)
@@ -107,7 +113,9 @@ struct ControlTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: "/_simulator/template-status", method: .post, headers: [.contentType: "application/json"],
+                uri: "/_simulator/template-status",
+                method: .post,
+                headers: [.contentType: "application/json"],
                 body: Fixture.json(["name": "nope", "event": "PAUSED"])
             )
             #expect(response.status == .notFound)

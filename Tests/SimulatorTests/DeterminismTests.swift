@@ -47,12 +47,24 @@ struct DeterminismTests {
 
     @Test("an outcome plan depends only on the seed and the message's identity")
     func planIsPure() {
-        let message = AcceptedMessage(wamid: "wamid.x", recipient: "919812345678", templateName: "promo", category: "marketing", clickURL: "https://x/1")
+        let message = AcceptedMessage(
+            wamid: "wamid.x",
+            recipient: "919812345678",
+            templateName: "promo",
+            category: "marketing",
+            clickURL: "https://x/1"
+        )
         func plan() -> OutcomePlan {
             var rng = SplitMix64(seed: 9, parts: [message.recipient, "promo", "0"])
             var ids = MessageIDs()
             return OutcomePlan(
-                message: message, behaviour: WebhookDeliveryTests.lively, rng: &rng, timeScale: 1, now: 0, businessPhone: "1555", ids: &ids
+                message: message,
+                behaviour: WebhookDeliveryTests.lively,
+                rng: &rng,
+                timeScale: 1,
+                now: 0,
+                businessPhone: "1555",
+                ids: &ids
             )
         }
         let (a, b) = (plan(), plan())

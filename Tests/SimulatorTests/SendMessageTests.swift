@@ -12,7 +12,10 @@ struct SendMessageTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "+919812345678")
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: "+919812345678")
             )
             #expect(response.status == .ok)
             let json = response.json
@@ -35,7 +38,10 @@ struct SendMessageTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: [.authorization: "Bearer nope"], body: Fixture.promoMessage(to: "919812345678")
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: [.authorization: "Bearer nope"],
+                body: Fixture.promoMessage(to: "919812345678")
             )
             #expect(response.status == .unauthorized)
             let error = try #require(response.json["error"] as? [String: Any])
@@ -55,20 +61,29 @@ struct SendMessageTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let phone = try await client.execute(
-                uri: "/v21.0/999/messages", method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "919812345678")
+                uri: "/v21.0/999/messages",
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: "919812345678")
             )
             #expect(phone.status == .badRequest)
             #expect(phone.errorCode == 100)
             let version = try await client.execute(
-                uri: "/latest/\(Fixture.phoneID)/messages", method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "919812345678")
+                uri: "/latest/\(Fixture.phoneID)/messages",
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: "919812345678")
             )
             #expect(version.errorCode == 100)
         }
     }
 
-    @Test("template errors carry Meta's codes", arguments: [
-        ("missing", 1, 132001), ("paused_promo", 1, 132015), ("disabled_promo", 1, 132016), ("pending_promo", 1, 132001), ("promo", 2, 132000),
-    ])
+    @Test(
+        "template errors carry Meta's codes",
+        arguments: [
+            ("missing", 1, 132001), ("paused_promo", 1, 132015), ("disabled_promo", 1, 132016), ("pending_promo", 1, 132001), ("promo", 2, 132000),
+        ]
+    )
     func templateErrors(name: String, bodyParams: Int, code: Int) async throws {
         let templates = [
             Fixture.promo(), Fixture.promo(name: "paused_promo", status: "PAUSED"), Fixture.promo(name: "disabled_promo", status: "DISABLED"),
@@ -77,7 +92,9 @@ struct SendMessageTests {
         let simulator = await Fixture.simulator(templates: templates)
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth,
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
                 body: Fixture.promoMessage(to: "919812345678", name: name, bodyParams: bodyParams)
             )
             #expect(response.status == (code == 132001 ? .notFound : .badRequest))
@@ -142,7 +159,9 @@ struct SendMessageTests {
             let before = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: text)
             #expect(before.errorCode == 131047)
             let inbound = try await client.execute(
-                uri: "/_simulator/inbound", method: .post, headers: [.contentType: "application/json"],
+                uri: "/_simulator/inbound",
+                method: .post,
+                headers: [.contentType: "application/json"],
                 body: Fixture.json(["from": "919812345678", "text": "hi"])
             )
             #expect(inbound.status == .ok)
@@ -162,7 +181,10 @@ struct SendMessageTests {
                 for index in 0..<60 {
                     group.addTask {
                         let response = try await client.execute(
-                            uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "9198123\(10000 + index)")
+                            uri: Fixture.messagesURI,
+                            method: .post,
+                            headers: Fixture.auth,
+                            body: Fixture.promoMessage(to: "9198123\(10000 + index)")
                         )
                         if response.status != .ok {
                             #expect(response.status == .tooManyRequests)

@@ -13,11 +13,19 @@ enum Fixture {
     static let auth: HTTPFields = [.authorization: "Bearer sim-token", .contentType: "application/json"]
 
     static func config(
-        webhookURL: String? = nil, throughput: Int = 100_000, seed: UInt64 = 1, behaviour: TemplateBehaviour = TemplateBehaviour()
+        webhookURL: String? = nil,
+        throughput: Int = 100_000,
+        seed: UInt64 = 1,
+        behaviour: TemplateBehaviour = TemplateBehaviour()
     ) -> SimulatorConfig {
         SimulatorConfig(
-            port: 0, webhookURL: webhookURL, throughput: throughput, seed: seed, defaultBehaviour: behaviour,
-            batchWindow: 0.01, timeScale: 0.001
+            port: 0,
+            webhookURL: webhookURL,
+            throughput: throughput,
+            seed: seed,
+            defaultBehaviour: behaviour,
+            batchWindow: 0.01,
+            timeScale: 0.001
         )
     }
 
@@ -32,7 +40,8 @@ enum Fixture {
     /// Image header, one body variable, a URL button with a suffix, and a quick reply.
     static func promo(name: String = "promo", status: String = "APPROVED", clickBase: String = "https://shop.example.com/r/") -> SimulatedTemplate {
         SimulatedTemplate(
-            name: name, status: status,
+            name: name,
+            status: status,
             components: [
                 .object(["type": .string("HEADER"), "format": .string("IMAGE")]),
                 .object(["type": .string("BODY"), "text": .string("Hi {{1}}, 20% off today.")]),
@@ -50,7 +59,8 @@ enum Fixture {
     /// A utility template with two body variables and nothing else.
     static func update() -> SimulatedTemplate {
         SimulatedTemplate(
-            name: "order_update", category: "UTILITY",
+            name: "order_update",
+            category: "UTILITY",
             components: [.object(["type": .string("BODY"), "text": .string("Hi {{1}}, order {{2}} shipped.")])]
         )
     }

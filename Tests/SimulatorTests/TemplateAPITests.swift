@@ -43,7 +43,7 @@ struct TemplateAPITests {
         let inbox = WebhookInbox()
         try await inbox.run { base in
             var config = Fixture.config(webhookURL: base + "/webhook")
-            config.templateApprovalDelay = 50  // 50 ms at timeScale 0.001
+            config.templateApprovalDelay = 1_000  // one second at timeScale 0.001
             let simulator = await Fixture.simulator(config)
             try await simulator.makeApplication().test(.router) { client in
                 let draft: [String: Any] = [
@@ -83,13 +83,16 @@ struct TemplateAPITests {
         }
     }
 
-    @Test("template creation enforces Meta's name and length limits", arguments: [
-        #"{"name":"Bad Name","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"}]}"#,
-        #"{"name":"long_body","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"\#(String(repeating: "a", count: 1025))"}]}"#,
-        #"{"name":"long_footer","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"},{"type":"FOOTER","text":"\#(String(repeating: "f", count: 61))"}]}"#,
-        #"{"name":"long_button","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"hi"},{"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"\#(String(repeating: "b", count: 26))"}]}]}"#,
-        #"{"name":"no_category","language":"en_US","components":[{"type":"BODY","text":"hi"}]}"#,
-    ])
+    @Test(
+        "template creation enforces Meta's name and length limits",
+        arguments: [
+            #"{"name":"Bad Name","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"}]}"#,
+            #"{"name":"long_body","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"\#(String(repeating: "a", count: 1025))"}]}"#,
+            #"{"name":"long_footer","language":"en_US","category":"MARKETING","components":[{"type":"BODY","text":"hi"},{"type":"FOOTER","text":"\#(String(repeating: "f", count: 61))"}]}"#,
+            #"{"name":"long_button","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"hi"},{"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"\#(String(repeating: "b", count: 26))"}]}]}"#,
+            #"{"name":"no_category","language":"en_US","components":[{"type":"BODY","text":"hi"}]}"#,
+        ]
+    )
     func createValidation(draft: String) async throws {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
@@ -104,12 +107,17 @@ struct TemplateAPITests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let change = try await client.execute(
-                uri: "/_simulator/template-status", method: .post, headers: [.contentType: "application/json"],
+                uri: "/_simulator/template-status",
+                method: .post,
+                headers: [.contentType: "application/json"],
                 body: Fixture.json(["name": "promo", "language": "en_US", "event": "PAUSED"])
             )
             #expect(change.status == .ok)
             let send = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "919812345678")
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: "919812345678")
             )
             #expect(send.errorCode == 132015)
             let list = try await client.execute(uri: "\(Self.listURI)?status=PAUSED", method: .get, headers: Fixture.auth)

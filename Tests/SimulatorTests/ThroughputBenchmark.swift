@@ -44,7 +44,9 @@ struct ThroughputBenchmark {
                 let total = ContinuousClock.now - started
                 try await http.shutdown()
                 let statuses = await inbox.received().statuses.count
-                print("load: \(count) sends in \(sendTime) (\(Double(count) / sendTime.seconds)/s); \(statuses) statuses delivered by \(total) in \(truth.webhookPostsDelivered) POSTs")
+                print(
+                    "load: \(count) sends in \(sendTime) (\(Double(count) / sendTime.seconds)/s); \(statuses) statuses delivered by \(total) in \(truth.webhookPostsDelivered) POSTs"
+                )
                 #expect(statuses == count * 3)
             }
         }

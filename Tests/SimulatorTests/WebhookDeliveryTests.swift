@@ -10,7 +10,12 @@ import Testing
 struct WebhookDeliveryTests {
     /// A behaviour where every outcome happens often enough to be seen in 200 messages.
     static let lively = TemplateBehaviour(
-        deliverRate: 0.9, readRate: 0.7, clickRate: 0.3, quickReplyRate: 0.15, textReplyRate: 0.1, stopRate: 0.05,
+        deliverRate: 0.9,
+        readRate: 0.7,
+        clickRate: 0.3,
+        quickReplyRate: 0.15,
+        textReplyRate: 0.1,
+        stopRate: 0.05,
         failures: [131026: 0.05, 131049: 0.03]
     )
 
@@ -19,7 +24,9 @@ struct WebhookDeliveryTests {
         let indices = reversed ? Array((0..<count).reversed()) : Array(0..<count)
         let send: @Sendable (Int) async throws -> Void = { index in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth,
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
                 body: Fixture.promoMessage(to: "4477009\(10000 + index)", suffix: "t\(index)", opaque: "c1:\(index)")
             )
             #expect(response.status == .ok)
@@ -39,7 +46,8 @@ struct WebhookDeliveryTests {
         let inbox = WebhookInbox()
         try await inbox.run { base in
             let simulator = await Fixture.simulator(
-                Fixture.config(webhookURL: base + "/webhook", behaviour: Self.lively), templates: [Fixture.promo(clickBase: base + "/c/")]
+                Fixture.config(webhookURL: base + "/webhook", behaviour: Self.lively),
+                templates: [Fixture.promo(clickBase: base + "/c/")]
             )
             try await simulator.makeApplication().test(.router) { client in
                 try await Self.sendPromos(client, count: 200)
@@ -79,11 +87,22 @@ struct WebhookDeliveryTests {
     func itemShapes() async throws {
         let inbox = WebhookInbox()
         try await inbox.run { base in
-            let behaviour = TemplateBehaviour(deliverRate: 1, readRate: 1, clickRate: 0, quickReplyRate: 1, textReplyRate: 0, stopRate: 0, failures: [:])
+            let behaviour = TemplateBehaviour(
+                deliverRate: 1,
+                readRate: 1,
+                clickRate: 0,
+                quickReplyRate: 1,
+                textReplyRate: 0,
+                stopRate: 0,
+                failures: [:]
+            )
             let simulator = await Fixture.simulator(Fixture.config(webhookURL: base + "/webhook", behaviour: behaviour))
             try await simulator.makeApplication().test(.router) { client in
                 let response = try await client.execute(
-                    uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "919812345678", opaque: "camp-7")
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "919812345678", opaque: "camp-7")
                 )
                 let wamid = try #require((response.json["messages"] as? [[String: String]])?.first?["id"])
                 _ = try await waitUntilSettled(simulator)
@@ -125,7 +144,10 @@ struct WebhookDeliveryTests {
             let simulator = await Fixture.simulator(Fixture.config(webhookURL: base + "/webhook", behaviour: .perfect))
             try await simulator.makeApplication().test(.router) { client in
                 let response = try await client.execute(
-                    uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "14155550100")
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "14155550100")
                 )
                 #expect(response.status == .ok)
                 let truth = try await waitUntilSettled(simulator)
@@ -189,10 +211,12 @@ struct WebhookDeliveryTests {
                 _ = try await waitUntilSettled(simulator)
                 let received = await inbox.received()
                 #expect(received.ids(withStatus: "delivered").count == 40)
-                #expect(received.posts.allSatisfy { post in
-                    let statuses = Received(posts: [post]).statuses.count
-                    return statuses <= 5
-                })
+                #expect(
+                    received.posts.allSatisfy { post in
+                        let statuses = Received(posts: [post]).statuses.count
+                        return statuses <= 5
+                    }
+                )
             }
         }
     }

@@ -44,7 +44,11 @@ final class WebhookInbox: Sendable {
         let store = self.store
         router.post("webhook") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 10 << 20)
-            let post = Post(body: Data(bytes.readableBytesView), signature: request.headers[.init("X-Hub-Signature-256")!], contentType: request.headers[.contentType])
+            let post = Post(
+                body: Data(bytes.readableBytesView),
+                signature: request.headers[.init("X-Hub-Signature-256")!],
+                contentType: request.headers[.contentType]
+            )
             return Response(status: await store.record(post) ? .ok : .internalServerError)
         }
         router.get("c/:token") { _, context -> Response in

@@ -121,7 +121,8 @@ struct AccountController {
     @Sendable func test(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let account = try await account(context)
         let client = CloudAPIClient(
-            httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account)
+            httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account),
+            timeout: .seconds(5)
         )
         struct Result: Encodable {
             let ok: Bool

@@ -45,7 +45,8 @@ struct CampaignInput {
     /// A time with an offset (ISO 8601), or a local date and time read in the workspace's time zone.
     static func scheduledAt(_ reader: FieldReader, timeZone: String) throws -> Date? {
         guard let text = try reader.string("scheduled_at", maxLength: 40) else { return nil }
-        if let date = ISODate.parse(text) { return date }
+        let hasOffset = text.range(of: #"T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"#, options: .regularExpression) != nil
+        if hasOffset, let date = ISODate.parse(text) { return date }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt

@@ -37,6 +37,14 @@ struct PreparedCampaign: Sendable {
         return UUID(uuidString: String(parts[1]))
     }
 
+    /// Quick-reply payloads: a button whose label is an opt-out ("Stop promotions") carries STOP_PROMO,
+    /// so a tap opts the contact out whatever the label's language; others carry their index.
+    var quickReplies: [QuickReplyParameter] {
+        template.definition.quickReplyButtons.map { button in
+            QuickReplyParameter(index: button.index, payload: ConsentKeywords.defaults.intent(of: button.text) == .optOut ? "STOP_PROMO" : "QR_\(button.index)")
+        }
+    }
+
     func message(for recipient: Recipient) -> TemplateMessage {
         let definition = template.definition
         let body = definition.bodyVariables.map { key in
@@ -57,7 +65,7 @@ struct PreparedCampaign: Sendable {
         }
         return TemplateMessage(
             to: WhatsAppRecipient.digits(fromE164: recipient.phone), templateName: template.name, languageCode: template.language,
-            header: header, headerText: headerText, body: body, urlButton: urlButton, quickReplies: [],
+            header: header, headerText: headerText, body: body, urlButton: urlButton, quickReplies: quickReplies,
             callbackData: Self.callbackData(messageID: recipient.messageID, campaignID: recipient.campaignID, variationID: recipient.variationID)
         )
     }
