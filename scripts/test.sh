@@ -6,6 +6,7 @@
 # Knobs (environment):
 #   SKIP_SWIFT=1     skip `swift test` (the server is still built for the browser tests)
 #   SKIP_BROWSER=1   skip the browser suite (and the chromium/selenium install)
+#   SKIP_SYSTEM=1    skip the system tests (kill -9 mid-campaign, two servers on one PostgreSQL)
 #   SWIFT_BUILD_TIMEOUT / SWIFT_TEST_TIMEOUT / BROWSER_TIMEOUT   hang guards (seconds)
 set -euo pipefail
 
@@ -18,6 +19,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 SKIP_SWIFT=${SKIP_SWIFT:-0}
 SKIP_BROWSER=${SKIP_BROWSER:-0}
+SKIP_SYSTEM=${SKIP_SYSTEM:-0}
+SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-900}
 SWIFT_BUILD_TIMEOUT=${SWIFT_BUILD_TIMEOUT:-1500}
 SWIFT_TEST_TIMEOUT=${SWIFT_TEST_TIMEOUT:-900}
 BROWSER_TIMEOUT=${BROWSER_TIMEOUT:-300}
@@ -316,6 +319,22 @@ stage_browser() {
     return "$rc"
 }
 
+# stage_system: real `herald serve` and `herald simulator` processes, killed and restarted.
+stage_system() {
+    local artifacts="$ARTIFACTS_ROOT/system"
+    rm -rf "$artifacts"
+    mkdir -p "$artifacts"
+    export HERALD_BIN HERALD_ARTIFACTS_DIR="$artifacts"
+    if [ -n "${PG_PORT:-}" ]; then
+        export HERALD_SYSTEM_PG_URL
+        HERALD_SYSTEM_PG_URL=$(pg_url postgres)
+    else
+        echo "WARNING: no PostgreSQL; the PostgreSQL system tests are skipped" >&2
+    fi
+    unset HERALD_DATABASE_URL
+    guarded "$SYSTEM_TIMEOUT" python3 -m pytest -q -p no:cacheprovider tests/system
+}
+
 # ---------------------------------------------------------------- main
 
 echo "Herald test run in $ROOT (CI=${CI:-}, SKIP_SWIFT=$SKIP_SWIFT, SKIP_BROWSER=$SKIP_BROWSER)"
@@ -362,6 +381,14 @@ else
         RESULTS+=("browser tests (PostgreSQL): FAILED (no PostgreSQL)")
         FAILED_STAGES+=("browser tests (PostgreSQL)")
     fi
+fi
+
+if [ "$SKIP_SYSTEM" = 1 ]; then
+    skip_stage "system tests" "SKIP_SYSTEM=1"
+elif [ "$build_ok" != 1 ]; then
+    skip_stage "system tests" "build failed"
+else
+    run_stage "system tests" stage_system
 fi
 
 section "summary"

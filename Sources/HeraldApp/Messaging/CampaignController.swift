@@ -89,6 +89,9 @@ struct CampaignController {
         if reader.has("scheduled_at") {
             let zone = try await workspaces.find(id: workspaceID)?.timeZone ?? "UTC"
             c.scheduledAt = try CampaignInput.scheduledAt(reader, timeZone: zone)
+            if c.scheduledAt == nil && c.status == "scheduled" {
+                throw APIError.invalid("scheduled_at", "a scheduled campaign needs a time; pause or cancel it to stop it")
+            }
         }
         try await CampaignInput.check(c, services: services)
     }
@@ -180,9 +183,14 @@ struct CampaignController {
         var campaign = try await campaign(context)
         guard campaign.isEditable else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be scheduled") }
         let buffer = try await request.body.collect(upTo: 64 * 1024)
-        var at = Date()
+        // No body: the time already set on the draft, else now.
+        var at = campaign.scheduledAt.map { max($0, Date()) } ?? Date()
         if buffer.readableBytes > 0 {
-            let reader = try FieldReader(try JSONValue.parse(Data(buffer.readableBytesView)), path: "")
+            let body: JSONValue
+            do { body = try JSONValue.parse(Data(buffer.readableBytesView)) } catch {
+                throw APIError(.badRequest, "invalid_json", "the body is not valid JSON")
+            }
+            let reader = try FieldReader(body, path: "")
             try reader.rejectUnknown(["scheduled_at"])
             let zone = try await workspaces.find(id: context.access.workspaceID)?.timeZone ?? "UTC"
             at = try CampaignInput.scheduledAt(reader, timeZone: zone) ?? at

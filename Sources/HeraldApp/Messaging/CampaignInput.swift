@@ -46,7 +46,14 @@ struct CampaignInput {
     static func scheduledAt(_ reader: FieldReader, timeZone: String) throws -> Date? {
         guard let text = try reader.string("scheduled_at", maxLength: 40) else { return nil }
         let hasOffset = text.range(of: #"T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"#, options: .regularExpression) != nil
-        if hasOffset, let date = ISODate.parse(text) { return date }
+        if hasOffset {
+            let withOffset = DateFormatter()
+            withOffset.locale = Locale(identifier: "en_US_POSIX")
+            for format in ["yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mmXXXXX"] {
+                withOffset.dateFormat = format
+                if let date = withOffset.date(from: text) { return date }
+            }
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt

@@ -46,7 +46,8 @@ enum SendOutcome: Sendable {
         let now = Date()
         try await database.transaction { sql in
             var acceptedWamids: [String] = []
-            for (recipient, outcome) in results {
+            // Rows in id order, the same order the webhook processor locks them in.
+            for (recipient, outcome) in results.sorted(by: { $0.0.messageID.uuidString < $1.0.messageID.uuidString }) {
                 let id = recipient.messageID
                 switch outcome {
                 case .accepted(let wamid):

@@ -73,6 +73,7 @@ struct StatusApplier {
             }
         }
         let rates = try await RateStore.table(workspaceID: workspaceID, in: sql)
+        var progress: [UUID: Progress] = [:]
         for item in items {
             var target = byWamid[item.wamid]
             if target == nil, let messageID = PreparedCampaign.messageID(fromCallbackData: item.callbackData) {
@@ -92,41 +93,88 @@ struct StatusApplier {
             if item.status == "failed" {
                 try await applyFailure(item, to: target)
             } else if item.rank > 0 {
-                try await applyProgress(item, to: target, rates: rates)
+                progress[target.id, default: Progress(target: target)].add(item)
             }
+        }
+        try await applyProgress(progress.values.sorted { $0.target.id.uuidString < $1.target.id.uuidString }, rates: rates)
+    }
+
+    /// Everything one delivery says about one message's progress, merged.
+    struct Progress {
+        let target: Target
+        var rank = 0
+        var sentAt: Date?
+        var deliveredAt: Date?
+        var readAt: Date?
+        var billable: Bool?
+        var category: String?
+        var charged = false
+
+        init(target: Target) { self.target = target }
+
+        mutating func add(_ item: StatusItem) {
+            rank = max(rank, item.rank)
+            let ts = item.timestamp
+            sentAt = min(sentAt ?? ts, ts)
+            if item.rank >= 3 { deliveredAt = min(deliveredAt ?? ts, ts) }
+            if item.rank >= 4 { readAt = min(readAt ?? ts, ts) }
+            billable = item.billable ?? billable
+            category = item.pricingCategory ?? category
+            if item.rank >= 3 && (item.billable ?? true) && (item.pricingType == nil || item.pricingType == "regular") { charged = true }
         }
     }
 
-    func applyProgress(_ item: StatusItem, to t: Target, rates: RateTable) async throws {
-        let ts = item.timestamp
-        let lower: [String] =
-            switch item.rank {
-            case 2: ["queued", "sending", "accepted"]
-            case 3: ["queued", "sending", "accepted", "sent"]
-            default: ["queued", "sending", "accepted", "sent", "delivered"]
+    /// One statement per 200 messages: milestones COALESCEd, status only moved forward, cost set once;
+    /// then one multi-row insert of the events, whose dedupe keys make repeats count once.
+    func applyProgress(_ all: [Progress], rates: RateTable) async throws {
+        guard !all.isEmpty else { return }
+        let now = Date()
+        if dialect.kind == .postgres {
+            // Take the row locks in id order, so concurrent processors and senders never deadlock.
+            try await sql.raw("SELECT id FROM messages WHERE id IN (\(binds: all.map(\.target.id))) ORDER BY id FOR UPDATE").run()
+        }
+        for start in stride(from: 0, to: all.count, by: 200) {
+            var list: SQLQueryString = ""
+            for (index, p) in all[start..<min(start + 200, all.count)].enumerated() {
+                let cost: Double? = p.charged ? p.target.phone.map { rates.price(e164: $0, category: p.category ?? "marketing") } : nil
+                if index > 0 { list.appendLiteral(", ") }
+                list.appendInterpolation(
+                    "(\(bind: p.target.id), \(bind: p.rank), \(bind: p.sentAt), \(bind: p.deliveredAt), \(bind: p.readAt), \(bind: p.billable), \(bind: p.category), \(bind: cost))"
+                        as SQLQueryString
+                )
             }
-        let newStatus = item.rank >= 4 ? "read" : item.rank == 3 ? "delivered" : "sent"
-        let charged = item.rank >= 3 && (item.billable ?? true) && (item.pricingType == nil || item.pricingType == "regular")
-        let category = item.pricingCategory ?? "marketing"
-        let cost: Double? = charged ? t.phone.map { rates.price(e164: $0, category: category) } : nil
-        try await sql.raw(
+            try await sql.raw(
+                """
+                WITH v (id, rank, sent_ts, delivered_ts, read_ts, billable, category, cost) AS (VALUES \(list))
+                UPDATE messages SET accepted_at = COALESCE(messages.accepted_at, v.sent_ts), sent_at = COALESCE(messages.sent_at, v.sent_ts),
+                    delivered_at = CASE WHEN v.rank >= 3 THEN COALESCE(messages.delivered_at, v.delivered_ts) ELSE messages.delivered_at END,
+                    read_at = CASE WHEN v.rank >= 4 THEN COALESCE(messages.read_at, v.read_ts) ELSE messages.read_at END,
+                    status = CASE
+                        WHEN messages.status IN ('queued', 'sending', 'accepted', 'sent', 'delivered')
+                         AND v.rank > (CASE messages.status WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 ELSE 1 END)
+                        THEN (CASE WHEN v.rank >= 4 THEN 'read' WHEN v.rank = 3 THEN 'delivered' ELSE 'sent' END)
+                        ELSE messages.status END,
+                    lease_owner = NULL, lease_expires_at = NULL,
+                    billable = COALESCE(v.billable, messages.billable), pricing_category = COALESCE(v.category, messages.pricing_category),
+                    cost = COALESCE(messages.cost, v.cost), updated_at = \(bind: now)
+                FROM v WHERE messages.id = v.id
+                """
+            ).run()
+        }
+        var events: [(Target, String, Date)] = []
+        for p in all {
+            if let at = p.sentAt { events.append((p.target, "sent", at)) }
+            if let at = p.deliveredAt { events.append((p.target, "delivered", at)) }
+            if let at = p.readAt { events.append((p.target, "read", at)) }
+        }
+        events.sort { ($0.0.id.uuidString, $0.1) < ($1.0.id.uuidString, $1.1) }
+        let head: SQLQueryString =
+            "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, message_id, variation_id, type, occurred_at, source, created_at, dedupe_key) VALUES "
+        try await sql.insertRows(head, events, tail: " ON CONFLICT (dedupe_key) DO NOTHING") { (t, type, at) in
             """
-            UPDATE messages SET accepted_at = COALESCE(accepted_at, \(bind: ts)), sent_at = COALESCE(sent_at, \(bind: ts)),
-                delivered_at = CASE WHEN \(bind: item.rank) >= 3 THEN COALESCE(delivered_at, \(bind: ts)) ELSE delivered_at END,
-                read_at = CASE WHEN \(bind: item.rank) >= 4 THEN COALESCE(read_at, \(bind: ts)) ELSE read_at END,
-                status = CASE WHEN status IN (\(binds: lower)) THEN \(bind: newStatus) ELSE status END,
-                lease_owner = NULL, lease_expires_at = NULL,
-                billable = COALESCE(\(bind: item.billable), billable), pricing_category = COALESCE(\(bind: item.pricingCategory), pricing_category),
-                cost = CASE WHEN cost IS NULL THEN \(bind: cost) ELSE cost END, updated_at = \(bind: Date())
-            WHERE id = \(bind: t.id)
+            (\(bind: UUID.timeOrdered(at: now)), \(bind: workspaceID), \(bind: t.contactID), \(bind: t.campaignID), \(bind: t.id), \(bind: t.variationID),
+            \(bind: type), \(bind: at), 'whatsapp', \(bind: now), \(bind: "\(type):\(t.id.uuidString.lowercased())"))
             """
-        ).run()
-        let key = t.id.uuidString.lowercased()
-        for (rank, type) in [(2, "sent"), (3, "delivered"), (4, "read")] where item.rank >= rank {
-            try await EventWriter.insert(
-                workspaceID: workspaceID, contactID: t.contactID, campaignID: t.campaignID, messageID: t.id, variationID: t.variationID,
-                type: type, at: ts, dedupeKey: "\(type):\(key)", dialect: dialect, in: sql
-            )
         }
     }
 

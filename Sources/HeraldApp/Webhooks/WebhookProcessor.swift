@@ -12,7 +12,7 @@ struct WebhookProcessor: Service {
     let services: MessagingServices
     let logger: Logger
     let owner = "\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
-    static let maxAttempts = 5
+    static let maxAttempts = 10
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -23,6 +23,39 @@ struct WebhookProcessor: Service {
                     processed = 0
                 }
                 if processed == 0 { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+        }
+    }
+
+    func apply(_ delivery: (id: UUID, accountID: UUID?, body: Data, attempts: Int)) async {
+        let database = services.database
+        let d = database.dialect
+        let (id, accountID, body, attempts) = delivery
+        do {
+            try await database.transaction { sql in
+                if let accountID, let decoded = try? WebhookDelivery.decode(Array(body)) {
+                    try await DeliveryApplier(accountID: accountID, dialect: d, sql: sql, logger: logger).apply(decoded)
+                }
+                try await sql.raw(
+                    "UPDATE webhook_deliveries SET processed_at = \(bind: Date()), lease_owner = NULL, error = NULL WHERE id = \(bind: id)"
+                ).run()
+            }
+        } catch {
+            let detail = String(reflecting: error)
+            if detail.contains("40P01") {
+                // Two transactions met on the same rows; PostgreSQL rolled this one back. It is applied again at once.
+                logger.notice("webhook delivery deadlocked; retrying", metadata: ["delivery_id": "\(id)"])
+            } else {
+                logger.error("a webhook delivery could not be applied", metadata: ["delivery_id": "\(id)", "error": "\(detail)"])
+            }
+            let giveUp = attempts >= Self.maxAttempts
+            try? await database.transaction { sql in
+                try await sql.raw(
+                    """
+                    UPDATE webhook_deliveries SET error = \(bind: String(describing: error)), lease_owner = NULL, lease_expires_at = NULL,
+                        processed_at = CASE WHEN \(bind: giveUp) THEN \(bind: Date()) ELSE NULL END WHERE id = \(bind: id)
+                    """
+                ).run()
             }
         }
     }
@@ -48,27 +81,18 @@ struct WebhookProcessor: Service {
                 )
             }
         }
-        for (id, accountID, body, attempts) in claimed {
-            do {
-                try await database.transaction { sql in
-                    if let accountID, let delivery = try? WebhookDelivery.decode(Array(body)) {
-                        try await DeliveryApplier(accountID: accountID, dialect: d, sql: sql, logger: logger).apply(delivery)
-                    }
-                    try await sql.raw(
-                        "UPDATE webhook_deliveries SET processed_at = \(bind: Date()), lease_owner = NULL, error = NULL WHERE id = \(bind: id)"
-                    ).run()
+        // PostgreSQL applies several deliveries at once (each in its own transaction, rows touched in id
+        // order so two never deadlock); SQLite has one writer anyway.
+        let parallel = d.kind == .postgres ? 4 : 1
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for delivery in claimed {
+                if running == parallel {
+                    await group.next()
+                    running -= 1
                 }
-            } catch {
-                logger.error("a webhook delivery could not be applied", metadata: ["delivery_id": "\(id)", "error": "\(String(reflecting: error))"])
-                let giveUp = attempts >= Self.maxAttempts
-                try await database.transaction { sql in
-                    try await sql.raw(
-                        """
-                        UPDATE webhook_deliveries SET error = \(bind: String(describing: error)),
-                            processed_at = CASE WHEN \(bind: giveUp) THEN \(bind: Date()) ELSE NULL END WHERE id = \(bind: id)
-                        """
-                    ).run()
-                }
+                running += 1
+                group.addTask { await apply(delivery) }
             }
         }
         return claimed.count

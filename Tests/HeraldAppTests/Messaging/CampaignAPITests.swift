@@ -56,7 +56,7 @@ struct CampaignAPITests {
             for (phone, consent) in [("+12025550143", "opted_in"), ("+447700900123", "opted_out"), ("+919812345678", "unknown")] {
                 #expect(try await app.request(.post, "/api/contacts", json: #"{"phone":"\#(phone)","consent":"\#(consent)"}"#).status == .created)
             }
-            _ = try await app.request(.patch, "/api/settings/workspace", json: #"{"time_zone":"Asia/Kolkata"}"#)
+            #expect(try await app.request(.patch, "/api/workspace", json: #"{"time_zone":"Asia/Kolkata"}"#).status == .ok)
             let created = try await app.request(.post, "/api/campaigns", json: """
                 {"name":"Diwali","template_id":"\(f.template.id)","variables":{"1":{"field":"first_name","fallback":"there"},"2":{"text":"30%"}},
                  "cta_url":"https://shop.example/diwali"}
@@ -80,6 +80,10 @@ struct CampaignAPITests {
             #expect(try await app.request(.post, "/api/campaigns/\(id)/pause").json["status"].string == "paused")
             #expect(try await app.request(.post, "/api/campaigns/\(id)/resume").json["status"].string == "scheduled")
             expectError(try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"cta_url":"ftp://x"}"#), .unprocessableContent, field: "cta_url")
+            expectError(try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"scheduled_at":null}"#), .unprocessableContent, field: "scheduled_at")
+            let offset = try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"scheduled_at":"2030-01-15T09:30+02:00"}"#)
+            #expect(offset.json["scheduled_at"].string == "2030-01-15T07:30:00Z", "\(offset.text)")
+            expectError(try await app.request(.post, "/api/campaigns/\(id)/schedule", body: "{nope", contentType: "application/json"), .badRequest, code: "invalid_json")
             #expect(try await app.request(.post, "/api/campaigns/\(id)/cancel").json["status"].string == "cancelled")
             expectError(try await app.request(.post, "/api/campaigns/\(id)/resume"), .conflict, code: "invalid_transition")
             let listed = try await app.request(.get, "/api/campaigns").json["data"].array
