@@ -79,6 +79,27 @@ public final class Database: Sendable {
     }
 
     /// Runs work in one transaction: all of it is stored, or none.
+    /// Like ``transaction(_:)``, but runs `body` again (up to `attempts` times in all) when PostgreSQL
+    /// rolls it back for a deadlock or a serialization conflict. The body must be safe to repeat.
+    public func transaction<R: Sendable>(
+        retryingConflicts attempts: Int, _ body: @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        var attempt = 1
+        while true {
+            do {
+                return try await transaction(body)
+            } catch let error as PSQLError where attempt < attempts && Self.isConflict(error) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+            }
+        }
+    }
+
+    static func isConflict(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
     public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite(let writer, _, let lock, _):

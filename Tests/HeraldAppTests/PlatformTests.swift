@@ -14,7 +14,7 @@ struct PlatformTests {
     func migrations(engine: Engine) async throws {
         try await TestDatabase.with(engine, migrate: false) { database in
             let migrator = Migrator()
-            #expect(try await migrator.migrate(database, logger: TestDatabase.logger) == [1])
+            #expect(try await migrator.migrate(database, logger: TestDatabase.logger) == [1, 2])
             #expect(try await migrator.migrate(database, logger: TestDatabase.logger).isEmpty)
             #expect(try await migrator.currentVersion(database) == migrator.latestVersion)
             try await database.transaction { sql in
@@ -43,13 +43,13 @@ struct PlatformTests {
     func jobLease(engine: Engine) async throws {
         try await TestDatabase.with(engine) { database in
             let (workspace, _) = try await WorkspaceStore(database: database).create(name: "Jobs")
-            let queue = JobQueue(database: database, leaseSeconds: 1.5)
+            let queue = JobQueue(database: database, leaseSeconds: 8)
             try await database.transaction { sql in
                 try await JobQueue.enqueue(sql, dialect: database.dialect, workspaceID: workspace.id, kind: "test", payload: "{}")
             }
             let first = try #require(try await queue.claim(owner: "a", kinds: ["test"]))
             #expect(try await queue.claim(owner: "b", kinds: ["test"]) == nil, "a leased job is not handed out twice")
-            try await Task.sleep(for: .milliseconds(1700))
+            try await Task.sleep(for: .milliseconds(8300))
             let second = try #require(try await queue.claim(owner: "b", kinds: ["test"]))
             #expect(second.id == first.id)
             #expect(second.attempts == first.attempts + 1, "first \(first.attempts), second \(second.attempts)")

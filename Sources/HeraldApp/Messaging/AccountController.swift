@@ -119,6 +119,7 @@ struct AccountController {
 
     /// Calls Meta with the stored credentials and reports what the phone number says about itself.
     @Sendable func test(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.access.requireWrite()
         let account = try await account(context)
         let client = CloudAPIClient(
             httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account),

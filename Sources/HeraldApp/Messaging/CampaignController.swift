@@ -7,6 +7,7 @@ import Storage
 struct CampaignController {
     let services: MessagingServices
     let workspaces: WorkspaceStore
+    var commands: CampaignCommands { CampaignCommands(services: services, workspaces: workspaces) }
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("campaigns", use: list)
@@ -180,7 +181,7 @@ struct CampaignController {
     /// Sends now (no body or no `scheduled_at`) or at the given time.
     @Sendable func schedule(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
-        var campaign = try await campaign(context)
+        let campaign = try await campaign(context)
         guard campaign.isEditable else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be scheduled") }
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         // No body: the time already set on the draft, else now.
@@ -195,53 +196,25 @@ struct CampaignController {
             let zone = try await workspaces.find(id: context.access.workspaceID)?.timeZone ?? "UTC"
             at = try CampaignInput.scheduledAt(reader, timeZone: zone) ?? at
         }
-        try await CampaignInput.check(campaign, services: services)
-        guard let accountID = campaign.accountID, let account = try await services.accounts.find(workspaceID: campaign.workspaceID, id: accountID) else {
-            throw APIError.invalid("account_id", "the campaign has no WhatsApp account")
-        }
-        if let templateID = campaign.templateID, let template = try await services.templates.find(workspaceID: campaign.workspaceID, id: templateID),
-            template.status != "APPROVED"
-        {
-            throw APIError(.conflict, "template_not_approved", "template \(template.name) is \(template.status); only approved templates can be sent")
-        }
-        _ = account
-        campaign.scheduledAt = at
-        campaign.status = "scheduled"
-        try await services.campaigns.update(campaign)
-        return try JSONResponse.make(try await detail(campaign))
-    }
-
-    func move(_ context: AuthenticatedContext, from: [String], to: String, verb: String) async throws -> Response {
-        try context.access.requireWrite()
-        let campaign = try await campaign(context)
-        let moved = try await services.database.transaction { sql in
-            let ok = try await services.campaigns.transition(workspaceID: campaign.workspaceID, id: campaign.id, from: from, to: to, in: sql)
-            if ok && to == "cancelled" {
-                try await sql.raw(
-                    "UPDATE messages SET status = 'cancelled', updated_at = \(bind: Date()) WHERE campaign_id = \(bind: campaign.id) AND status = 'queued'"
-                ).run()
-            }
-            return ok
-        }
-        guard moved else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be \(verb)") }
+        try await commands.schedule(campaign, at: at)
         return try JSONResponse.make(try await detail(try await self.campaign(context)))
     }
 
     @Sendable func pause(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await move(context, from: ["sending", "scheduled"], to: "paused", verb: "paused")
+        try context.access.requireWrite()
+        try await commands.pause(try await campaign(context))
+        return try JSONResponse.make(try await detail(try await campaign(context)))
     }
 
     @Sendable func resume(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let campaign = try await campaign(context)
-        if let accountID = campaign.accountID, let account = try await services.accounts.find(workspaceID: campaign.workspaceID, id: accountID),
-            account.status != "active"
-        {
-            throw APIError(.conflict, "account_halted", "the WhatsApp account is halted (\(account.statusReason ?? "see alerts")); resume the account in Settings first")
-        }
-        return try await move(context, from: ["paused"], to: campaign.startedAt == nil ? "scheduled" : "sending", verb: "resumed")
+        try context.access.requireWrite()
+        try await commands.resume(try await campaign(context))
+        return try JSONResponse.make(try await detail(try await campaign(context)))
     }
 
     @Sendable func cancel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await move(context, from: ["draft", "scheduled", "sending", "paused"], to: "cancelled", verb: "cancelled")
+        try context.access.requireWrite()
+        try await commands.cancel(try await campaign(context))
+        return try JSONResponse.make(try await detail(try await campaign(context)))
     }
 }

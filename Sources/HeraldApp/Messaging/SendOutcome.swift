@@ -44,7 +44,7 @@ enum SendOutcome: Sendable {
     ) async throws {
         let d = database.dialect
         let now = Date()
-        try await database.transaction { sql in
+        try await database.transaction(retryingConflicts: 5) { sql in
             var acceptedWamids: [String] = []
             // Rows in id order, the same order the webhook processor locks them in.
             for (recipient, outcome) in results.sorted(by: { $0.0.messageID.uuidString < $1.0.messageID.uuidString }) {

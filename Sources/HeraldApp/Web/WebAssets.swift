@@ -6,6 +6,8 @@ struct WebAssets: Sendable {
     let library: MustacheLibrary
     let css: [UInt8]
     let js: [UInt8]
+    /// The campaign form's and campaign page's script, loaded only on those pages.
+    let campaignsJS: [UInt8]
     let openAPI: [UInt8]
 
     static func load() async throws -> WebAssets {
@@ -15,6 +17,9 @@ struct WebAssets: Sendable {
         }
         let library = try await MustacheLibrary(directory: root.appendingPathComponent("templates").path)
         func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: root.appendingPathComponent(name))) }
-        return WebAssets(library: library, css: try bytes("static/herald.css"), js: try bytes("static/herald.js"), openAPI: try bytes("openapi.json"))
+        return WebAssets(
+            library: library, css: try bytes("static/herald.css"), js: try bytes("static/herald.js"), campaignsJS: try bytes("static/campaigns.js"),
+            openAPI: try bytes("openapi.json")
+        )
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The server-rendered console: login, Contacts, Settings, and the sections still to come.
+/// The server-rendered console: login, Contacts, Campaigns, Templates, Settings, and the sections still to come.
 public struct WebConsole: Sendable {
     let assets: WebAssets
     static let csrfCookie = "herald_login_csrf"
@@ -10,16 +10,15 @@ public struct WebConsole: Sendable {
     public static func load() async throws -> WebConsole { WebConsole(assets: try await WebAssets.load()) }
 
     static let sections: [(path: String, title: String)] = [
-        ("/contacts", "Contacts"), ("/segments", "Segments"), ("/campaigns", "Campaigns"), ("/ab-tests", "A/B tests"),
+        ("/contacts", "Contacts"), ("/segments", "Segments"), ("/campaigns", "Campaigns"), ("/templates", "Templates"), ("/ab-tests", "A/B tests"),
         ("/analytics", "Analytics"), ("/integrations", "Integrations"), ("/settings", "Settings"),
     ]
 
     static let coming: [String: String] = [
         "/segments": "Build audiences from contact properties, purchases and engagement with nested AND/OR rules, a live count and saved static or dynamic segments.",
-        "/campaigns": "Send approved WhatsApp templates to a segment, now or on a schedule, through a rate-limited pipeline with delivery, read, click and reply tracking.",
         "/ab-tests": "Test 2 to 5 variations on a share of a segment with always-valid statistics, then send the winner to everyone else.",
         "/analytics": "Funnels per campaign and variation, conversions attributed from orders, cost from Meta's pricing, and ROI.",
-        "/integrations": "Shopify and WooCommerce orders and products, and the WhatsApp Cloud API account.",
+        "/integrations": "Shopify and WooCommerce orders and products. WhatsApp accounts are in Settings → WhatsApp.",
     ]
 
     func addRoutes(to router: Router<AppRequestContext>, services: AppServices, secureCookies: Bool) {
@@ -39,9 +38,30 @@ public struct WebConsole: Sendable {
         router.post("settings/api-keys", use: pages.createKey)
         router.post("settings/api-keys/{id}/revoke", use: pages.revokeKey)
         router.post("settings/users", use: pages.createUser)
+        addMessagingRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }
+    }
+
+    /// WhatsApp settings, templates, media and campaigns.
+    func addMessagingRoutes(to router: Router<AppRequestContext>, pages: WebPages) {
+        router.get("static/campaigns.js") { _, _ in Self.asset(assets.campaignsJS, type: "text/javascript; charset=utf-8") }
+        router.get("settings/whatsapp", use: pages.whatsapp)
+        router.post("settings/whatsapp/accounts", use: pages.addAccount)
+        router.post("settings/whatsapp/accounts/{id}/test", use: pages.testAccount)
+        router.post("settings/whatsapp/accounts/{id}/sync", use: pages.syncAccount)
+        router.post("settings/whatsapp/accounts/{id}/resume", use: pages.resumeAccount)
+        router.post("settings/whatsapp/keywords", use: pages.saveKeywords)
+        router.get("templates", use: pages.templates)
+        router.get("templates/{id}", use: pages.template)
+        router.get("media", use: pages.media)
+        router.get("campaigns", use: pages.campaigns)
+        router.get("campaigns/new", use: pages.newCampaign)
+        router.post("campaigns/new", use: pages.createCampaign)
+        router.get("campaigns/{id}", use: pages.campaign)
+        router.post("campaigns/{id}/{action}", use: pages.campaignAction)
+        router.post("alerts/{id}/resolve", use: pages.resolveAlert)
     }
 
     static func asset(_ bytes: [UInt8], type: String) -> Response {

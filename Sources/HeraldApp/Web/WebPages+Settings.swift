@@ -11,7 +11,7 @@ extension WebPages {
         guard let workspace = try await services.workspaces.find(id: access.workspaceID) else { throw HTTPError(.notFound) }
         var values: [String: Any] = [
             "workspaceName": workspace.name, "timeZone": workspace.timeZone, "currency": workspace.currency,
-            "defaultCountry": workspace.defaultCountry ?? "",
+            "defaultCountry": workspace.defaultCountry ?? "", "tabGeneral": true,
         ]
         if access.role.canManage {
             values["keys"] = try await services.keys.list(workspaceID: access.workspaceID).map { key -> [String: Any] in

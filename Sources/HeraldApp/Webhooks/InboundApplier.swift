@@ -47,8 +47,9 @@ struct InboundApplier {
             target = try await sql.raw(
                 """
                 SELECT id, campaign_id, variation_id FROM messages
-                WHERE contact_id = \(bind: contactID) AND accepted_at IS NOT NULL AND accepted_at > \(bind: message.timestamp.addingTimeInterval(-Self.replyWindow))
-                ORDER BY accepted_at DESC LIMIT 1
+                WHERE contact_id = \(bind: contactID) AND COALESCE(accepted_at, attempted_at) > \(bind: message.timestamp.addingTimeInterval(-Self.replyWindow))
+                  AND status NOT IN ('queued', 'suppressed', 'cancelled')
+                ORDER BY COALESCE(accepted_at, attempted_at) DESC LIMIT 1
                 """
             ).first().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "campaign_id", as: UUID.self), try $0.decode(column: "variation_id", as: UUID?.self)) }
         }
@@ -64,8 +65,8 @@ struct InboundApplier {
     }
 
     func apply(_ preference: UserPreference) async throws {
-        guard preference.category == nil || preference.category == "marketing_messages",
-            let contact = try await findContact(from: preference.waID, userID: nil, profileName: nil)
+        guard preference.category.isEmpty || preference.category == "marketing_messages",
+            let contact = try await findContact(from: preference.waID, userID: preference.userID, profileName: nil)
         else { return }
         switch preference.value.lowercased() {
         case "stop": try await ConsentChange.optOut(contactID: contact, source: .userPreferences, at: preference.timestamp, in: sql)

@@ -21,7 +21,13 @@ struct StatusItem: Codable, Sendable {
         timestamp = s.timestamp
         callbackData = s.callbackData
         errorCode = s.errors.first?.code
-        errorDetail = s.errors.first.map { [$0.title, $0.message, $0.details].compactMap { $0 }.joined(separator: ": ") }
+        errorDetail = s.errors.first.map { error in
+            var parts: [String] = []
+            for part in [error.title, error.message, error.details].compactMap({ $0 }) where !part.isEmpty && !parts.contains(part) {
+                parts.append(part)
+            }
+            return parts.joined(separator: ": ")
+        }
         billable = s.pricing?.billable
         pricingType = s.pricing?.type
         pricingCategory = s.pricing?.category
@@ -206,6 +212,7 @@ struct StatusApplier {
         let failed = try await sql.raw(
             """
             UPDATE messages SET status = 'failed', failed_at = COALESCE(failed_at, \(bind: item.timestamp)), error_code = \(bind: code),
+                accepted_at = COALESCE(accepted_at, \(bind: item.timestamp)),
                 error_detail = \(bind: detail), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: Date())
             WHERE id = \(bind: t.id) AND status IN ('queued', 'sending', 'accepted', 'sent') RETURNING id
             """

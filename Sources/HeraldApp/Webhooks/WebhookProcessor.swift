@@ -32,7 +32,7 @@ struct WebhookProcessor: Service {
         let d = database.dialect
         let (id, accountID, body, attempts) = delivery
         do {
-            try await database.transaction { sql in
+            try await database.transaction(retryingConflicts: 3) { sql in
                 if let accountID, let decoded = try? WebhookDelivery.decode(Array(body)) {
                     try await DeliveryApplier(accountID: accountID, dialect: d, sql: sql, logger: logger).apply(decoded)
                 }

@@ -104,8 +104,54 @@
     });
   }
 
+  function setupMediaUpload() {
+    var form = document.getElementById("media-form");
+    if (!form) return;
+    var file = document.getElementById("media-file");
+    var submit = document.getElementById("media-submit");
+    var status = document.getElementById("media-status");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!file.files.length) return;
+      var chosen = file.files[0];
+      submit.disabled = true;
+      status.className = "hint";
+      status.textContent = "Uploading " + chosen.name + "…";
+      fetch("/api/media?filename=" + encodeURIComponent(chosen.name), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": chosen.type || "application/octet-stream", "X-CSRF-Token": csrf(), Accept: "application/json" },
+        body: chosen
+      })
+        .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, status: r.status, body: b }; }); })
+        .then(function (res) {
+          submit.disabled = false;
+          if (!res.ok) {
+            status.className = "alert error";
+            status.textContent = "Upload refused: " + describeError(res.body, res.status);
+            return;
+          }
+          status.className = "alert ok";
+          status.textContent = "Uploaded " + res.body.filename + ".";
+          window.location.reload();
+        })
+        .catch(function (e) { submit.disabled = false; status.className = "alert error"; status.textContent = "Upload failed: " + e; });
+    });
+  }
+
+  // Forms that undo something ask first.
+  function setupConfirm() {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupMenu();
     setupImport();
+    setupMediaUpload();
+    setupConfirm();
   });
 })();

@@ -1,0 +1,94 @@
+import Foundation
+import SQLKit
+
+/// Campaign actions (schedule, pause, resume, cancel) and their checks, shared by the API and the console.
+struct CampaignCommands {
+    let services: MessagingServices
+    let workspaces: WorkspaceStore
+
+    /// What `POST /api/campaigns/{id}/schedule` checks before a campaign may be sent.
+    func checkSendable(_ c: Campaign) async throws {
+        try await CampaignInput.check(c, services: services)
+        guard let accountID = c.accountID, try await services.accounts.find(workspaceID: c.workspaceID, id: accountID) != nil else {
+            throw APIError.invalid("account_id", "the campaign has no WhatsApp account")
+        }
+        if let templateID = c.templateID, let template = try await services.templates.find(workspaceID: c.workspaceID, id: templateID),
+            template.status != "APPROVED"
+        {
+            throw APIError(
+                .conflict,
+                "template_not_approved",
+                "template \(template.name) is \(template.status); only approved templates can be sent",
+                field: "template_id"
+            )
+        }
+    }
+
+    /// Sends at `at` (now when it has come): the send loop starts scheduled campaigns whose time has come.
+    func schedule(_ campaign: Campaign, at: Date) async throws {
+        guard campaign.isEditable else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be scheduled") }
+        try await checkSendable(campaign)
+        var scheduled = campaign
+        scheduled.scheduledAt = at
+        scheduled.status = "scheduled"
+        try await services.campaigns.update(scheduled)
+    }
+
+    func pause(_ c: Campaign) async throws { try await move(c, from: ["sending", "scheduled"], to: "paused", verb: "paused") }
+
+    func resume(_ c: Campaign) async throws {
+        if let accountID = c.accountID, let account = try await services.accounts.find(workspaceID: c.workspaceID, id: accountID),
+            account.status != "active"
+        {
+            throw APIError(
+                .conflict,
+                "account_halted",
+                "the WhatsApp account is halted (\(account.statusReason ?? "see alerts")); resume the account in Settings first"
+            )
+        }
+        try await move(c, from: ["paused"], to: c.startedAt == nil ? "scheduled" : "sending", verb: "resumed")
+    }
+
+    func cancel(_ c: Campaign) async throws {
+        try await move(c, from: ["draft", "scheduled", "sending", "paused"], to: "cancelled", verb: "cancelled")
+    }
+
+    func move(_ c: Campaign, from: [String], to: String, verb: String) async throws {
+        let moved = try await services.database.transaction { sql in
+            let ok = try await services.campaigns.transition(workspaceID: c.workspaceID, id: c.id, from: from, to: to, in: sql)
+            if ok && to == "cancelled" {
+                try await sql.raw(
+                    "UPDATE messages SET status = 'cancelled', updated_at = \(bind: Date()) WHERE campaign_id = \(bind: c.id) AND status = 'queued'"
+                )
+                .run()
+            }
+            return ok
+        }
+        guard moved else { throw APIError(.conflict, "invalid_transition", "a \(c.status) campaign cannot be \(verb)") }
+    }
+
+    /// The latest messages of a campaign with their contacts' names, newest change first.
+    func recentMessages(_ c: Campaign, limit: Int = 20) async throws -> [[String: String]] {
+        try await services.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT m.contact_id, m.phone, m.status, m.error_code, m.error_detail, m.attempts, m.updated_at, c.name
+                FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
+                WHERE m.campaign_id = \(bind: c.id) ORDER BY m.updated_at DESC LIMIT \(bind: limit)
+                """
+            ).all().map { row -> [String: String] in
+                let code = try row.decode(column: "error_code", as: Int?.self)
+                let detail = try row.decode(column: "error_detail", as: String?.self)
+                let error = detail ?? code.map { "#\($0)" } ?? ""
+                let phone = try row.decode(column: "phone", as: String?.self) ?? ""
+                return [
+                    "contactID": try row.decode(column: "contact_id", as: UUID.self).uuidString.lowercased(),
+                    "label": try row.decode(column: "name", as: String?.self) ?? phone, "phone": phone,
+                    "status": try row.decode(column: "status", as: String.self), "error": error,
+                    "attempts": String(try row.decode(column: "attempts", as: Int.self)),
+                    "at": WebPages.display(try row.decode(column: "updated_at", as: Date.self)),
+                ]
+            }
+        }
+    }
+}
