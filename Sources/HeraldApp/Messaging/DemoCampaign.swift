@@ -56,6 +56,8 @@ public struct DemoCampaignDriver: Service {
                 logger.error("demo campaign setup failed", metadata: ["error": "\(error)"])
             }
         }
+        // A service that returns stops the whole group: stay until the server shuts down.
+        try? await gracefulShutdown()
     }
 
     func drive() async throws {
