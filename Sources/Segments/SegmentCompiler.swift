@@ -1,0 +1,76 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// Compiles a rule tree into one parameterised SQL predicate over `contacts c`.
+///
+/// Values are always bound; table and column names come only from the ``FieldCatalog``'s sources.
+/// Each condition is two-valued (a missing value makes it false), and negative operators
+/// (`neq`, `not_in`, `not_contains`, `is_not_set`, `not_in_segment`) are `NOT` of their positive
+/// form, so "country is not US" includes contacts without a country. Relative periods count back
+/// from `now` in 24-hour days; calendar dates start at midnight in `timeZone`.
+public struct SegmentCompiler: Sendable {
+    public let catalog: FieldCatalog
+    public let workspaceID: UUID
+    public let now: Date
+    public let timeZone: TimeZone
+    /// Minor units per major unit of the workspace currency: money values in rules are major units.
+    public let currencyMinorUnits: Int
+    public let segmentRules: @Sendable (UUID) -> RuleNode?
+    let dialect: SegmentDialect
+
+    /// How deep segment membership may nest when inlined; validation already rejects cycles.
+    static let maxSegmentNesting = 16
+
+    public init(
+        catalog: FieldCatalog, dialect: Dialect, workspaceID: UUID, now: Date, timeZone: TimeZone, currencyMinorUnits: Int = 100,
+        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }
+    ) {
+        self.catalog = catalog
+        self.dialect = SegmentDialect(dialect)
+        self.workspaceID = workspaceID
+        self.now = now
+        self.timeZone = timeZone
+        self.currencyMinorUnits = currencyMinorUnits
+        self.segmentRules = segmentRules
+    }
+
+    /// The predicate for `rules`, which are validated first.
+    public func predicate(_ rules: RuleNode) throws(RuleProblems) -> SQLQueryString {
+        let problems = RuleValidator(catalog: catalog, segmentRules: segmentRules).validate(rules)
+        if !problems.isEmpty { throw RuleProblems(problems) }
+        return try compile(rules, nesting: 0)
+    }
+
+    func compile(_ node: RuleNode, nesting: Int) throws(RuleProblems) -> SQLQueryString {
+        switch node {
+        case .group(let group):
+            var parts: [SQLQueryString] = []
+            for child in group.children { parts.append(try compile(child, nesting: nesting)) }
+            let body: SQLQueryString =
+                parts.isEmpty ? (group.combinator == .and ? "1 = 1" : "1 = 0") : parts.joined(separator: group.combinator == .and ? " AND " : " OR ")
+            return group.not ? "NOT (\(body))" : "(\(body))"
+        case .condition(let condition):
+            if let positive = condition.operator.positive {
+                var flipped = condition
+                flipped.operator = positive
+                return "NOT \(try compile(.condition(flipped), nesting: nesting))"
+            }
+            guard let field = catalog.field(condition.field) else {
+                throw RuleProblems([RuleProblem("", .unknownField, "There is no field \"\(condition.field)\".")])
+            }
+            if field.source == .segment { return try segment(condition, nesting: nesting) }
+            return "COALESCE(\(conditionSQL(condition, field)), FALSE)"
+        }
+    }
+
+    private func segment(_ condition: RuleCondition, nesting: Int) throws(RuleProblems) -> SQLQueryString {
+        guard nesting < Self.maxSegmentNesting, let id = condition.value.string.flatMap(UUID.init(uuidString:)), let rules = segmentRules(id) else {
+            throw RuleProblems([RuleProblem("", .unknownSegment, "A segment used by these rules is missing or nested too deeply.")])
+        }
+        return try compile(rules, nesting: nesting + 1)
+    }
+
+    /// The workspace filter every query starts from.
+    var inWorkspace: SQLQueryString { "c.workspace_id = \(bind: workspaceID)" }
+}
