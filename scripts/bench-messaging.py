@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Messaging benchmarks against real processes (release build): send throughput and webhook ingestion.
 
-  scripts/bench-messaging.py send     [--contacts N] [--throughput R] [--database-url URL]
+  scripts/bench-messaging.py send     [--contacts N] [--throughput R] [--database-url URL] [--no-webhooks]
   scripts/bench-messaging.py webhooks [--statuses N] [--per-post 100] [--clients C] [--database-url URL]
 
 send: `herald simulator` (limit R/s) and `herald serve` with an account at R/s; a campaign to N opted-in
@@ -117,7 +117,7 @@ class Stack:
 
 
 def bench_send(args):
-    stack = Stack(args.database_url, args.throughput)
+    stack = Stack(args.database_url, args.throughput, webhooks=not args.no_webhooks)
     try:
         campaign = stack.campaign(args.contacts, args.throughput)
         call("POST", stack.base + f"/api/campaigns/{campaign}/schedule", None, stack.key)
@@ -143,6 +143,7 @@ def bench_send(args):
             "sustained_per_s": round((n1 - n0) / (t1 - t0), 1), "seconds": round(t1 - t0, 1),
             "per_second_p50": round(percentile(per_second, 50), 1), "per_second_p95": round(percentile(per_second, 95), 1),
             "simulator_max_in_any_second": truth["maxObservedRatePerSecond"], "rejected": truth["rejected"],
+            "webhooks": not args.no_webhooks,
         }))
     finally:
         stack.close()
@@ -233,6 +234,7 @@ def main():
     parser.add_argument("--per-post", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url")
+    parser.add_argument("--no-webhooks", action="store_true", help="send: the simulator sends no status webhooks (isolates the send path)")
     args = parser.parse_args()
     if not os.path.exists(BIN):
         raise SystemExit("build first: swift build -c release")

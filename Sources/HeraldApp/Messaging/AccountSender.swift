@@ -12,7 +12,7 @@ struct AccountSender: Sendable {
     let owner: String
     let logger: Logger
     let maxBatch = 50
-    let maxInFlight = 3
+    let maxInFlight = 8
 
     func run() async {
         let client: CloudAPIClient
