@@ -26,6 +26,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -148,6 +149,13 @@ def whatsapp(base_url, credentials, simulator):
 
 
 def text_of(driver, css):
+    # The page script re-renders these nodes; Chromium may report a node that just left the document
+    # as an inspector error rather than a stale element, so read again briefly before giving up.
+    for _ in range(10):
+        try:
+            return driver.find_element(By.CSS_SELECTOR, css).text
+        except WebDriverException:
+            time.sleep(0.1)
     return driver.find_element(By.CSS_SELECTOR, css).text
 
 
