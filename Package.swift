@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "SegmentsTests",
             dependencies: [
-                "Segments", "Storage",
+                "Segments", "Storage", "HeraldTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
@@ -131,10 +131,20 @@ let package = Package(
             dependencies: ["Contacts"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "HeraldTestSupport",
+            dependencies: [
+                "Storage",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HeraldTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HeraldAppTests",
             dependencies: [
-                "HeraldApp", "Storage", "Simulator",
+                "HeraldApp", "Storage", "Simulator", "HeraldTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

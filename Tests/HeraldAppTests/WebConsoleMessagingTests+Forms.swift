@@ -152,7 +152,7 @@ extension WebConsoleMessagingTests {
             #expect(tested.status == .ok && tested.text.contains("Could not reach http://127.0.0.1:9"), "the result is a flash message")
 
             try await app.database.transaction { sql in
-                try await app.services.messaging.accounts.halt(accountID: account.id, reason: "token expired", in: sql)
+                try await SendOutcome.halt(accountID: account.id, workspaceID: app.workspace.id, detail: "token expired", in: sql)
             }
             let halted = try await Self.page(app, "/settings/whatsapp", cookie: cookie)
             #expect(halted.contains("Halted: token expired") && halted.contains("Resume sending"))

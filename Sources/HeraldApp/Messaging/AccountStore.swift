@@ -93,6 +93,18 @@ public struct AccountStore: Sendable {
         }
     }
 
+    /// Active accounts with a campaign sending: the ones the send worker runs a sender for.
+    func withSendingCampaigns() async throws -> [WhatsAppAccount] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(Self.columns) FROM whatsapp_accounts
+                WHERE status = 'active' AND id IN (SELECT account_id FROM campaigns WHERE status = 'sending')
+                """
+            ).all().map(Self.decode)
+        }
+    }
+
     public func secrets(accountID: UUID) async throws -> AccountSecrets? {
         let row = try await database.read { sql in
             try await sql.raw(
@@ -144,13 +156,6 @@ public struct AccountStore: Sendable {
         try await database.transaction { sql in
             try await sql.raw("DELETE FROM whatsapp_accounts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) RETURNING id").first() != nil
         }
-    }
-
-    /// Stops all sending from the account (auth failure, payment problem, account locked) until an operator resumes it.
-    public func halt(accountID: UUID, reason: String, in sql: any SQLDatabase) async throws {
-        try await sql.raw(
-            "UPDATE whatsapp_accounts SET status = 'halted', status_reason = \(bind: reason), updated_at = \(bind: Date()) WHERE id = \(bind: accountID)"
-        ).run()
     }
 
     static func decode(_ row: any SQLRow) throws -> WhatsAppAccount {

@@ -26,7 +26,7 @@ struct SendWorker: Service {
                         }
                     }
                     do {
-                        for account in try await accountsWithWork() where await running.start(account.id) {
+                        for account in try await services.accounts.withSendingCampaigns() where await running.start(account.id) {
                             group.addTask {
                                 await AccountSender(account: account, services: services, owner: owner, logger: logger).run()
                                 await running.stop(account.id)
@@ -39,19 +39,6 @@ struct SendWorker: Service {
                 }
             }
         }
-    }
-
-    func accountsWithWork() async throws -> [WhatsAppAccount] {
-        let ids = try await services.database.read { sql in
-            try await sql.raw(
-                """
-                SELECT DISTINCT c.account_id FROM campaigns c JOIN whatsapp_accounts a ON a.id = c.account_id
-                WHERE c.status = 'sending' AND a.status = 'active'
-                """
-            ).all().map { try $0.decode(column: "account_id", as: UUID.self) }
-        }
-        if ids.isEmpty { return [] }
-        return try await services.accounts.all().filter { ids.contains($0.id) }
     }
 
     /// Starts due campaigns, completes finished ones, and requeues messages whose send was interrupted.

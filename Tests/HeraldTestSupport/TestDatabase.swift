@@ -4,29 +4,29 @@ import SQLKit
 import Storage
 import Testing
 
-/// (Copied from HeraldAppTests: test targets cannot import each other.)
 /// The engines a test runs on: SQLite always; PostgreSQL when `HERALD_TEST_POSTGRES_URL` names a server.
-enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
-    static var available: [Engine] {
+    public static var available: [Engine] {
         ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
     }
 }
 
+/// Shared by the database test targets.
 /// A fresh, empty database for one test: a temporary SQLite file, or a new PostgreSQL database.
-struct TestDatabase {
-    let url: DatabaseURL
-    let cleanup: @Sendable () async -> Void
+public struct TestDatabase: Sendable {
+    public let url: DatabaseURL
+    public let cleanup: @Sendable () async -> Void
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
     }()
 
-    static func make(_ engine: Engine) async throws -> TestDatabase {
+    public static func make(_ engine: Engine) async throws -> TestDatabase {
         switch engine {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-test-\(UUID().uuidString)")
@@ -48,7 +48,7 @@ struct TestDatabase {
     }
 
     /// Opens, migrates, runs `body`, and always cleans up.
-    static func with<R>(_ engine: Engine, migrate: Bool = true, _ body: (Database) async throws -> R) async throws -> R {
+    public static func with<R>(_ engine: Engine, migrate: Bool = true, _ body: (Database) async throws -> R) async throws -> R {
         let test = try await make(engine)
         let database = try await Database.open(test.url, logger: logger, maxConnections: 4)
         do {
