@@ -17,6 +17,9 @@ public struct SegmentCompiler: Sendable {
     /// Minor units per major unit of the workspace currency: money values in rules are major units.
     public let currencyMinorUnits: Int
     public let segmentRules: @Sendable (UUID) -> RuleNode?
+    /// Whether a saved segment is static: its membership is then its stored snapshot
+    /// (`segment_members`), not its rules evaluated now.
+    public let isSnapshot: @Sendable (UUID) -> Bool
     let dialect: SegmentDialect
 
     /// How deep segment membership may nest when inlined; validation already rejects cycles.
@@ -24,7 +27,7 @@ public struct SegmentCompiler: Sendable {
 
     public init(
         catalog: FieldCatalog, dialect: Dialect, workspaceID: UUID, now: Date, timeZone: TimeZone, currencyMinorUnits: Int = 100,
-        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }
+        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
     ) {
         self.catalog = catalog
         self.dialect = SegmentDialect(dialect)
@@ -33,6 +36,7 @@ public struct SegmentCompiler: Sendable {
         self.timeZone = timeZone
         self.currencyMinorUnits = currencyMinorUnits
         self.segmentRules = segmentRules
+        self.isSnapshot = isSnapshot
     }
 
     /// The predicate for `rules`, which are validated first.
@@ -67,6 +71,9 @@ public struct SegmentCompiler: Sendable {
     private func segment(_ condition: RuleCondition, nesting: Int) throws(RuleProblems) -> SQLQueryString {
         guard nesting < Self.maxSegmentNesting, let id = condition.value.string.flatMap(UUID.init(uuidString:)), let rules = segmentRules(id) else {
             throw RuleProblems([RuleProblem("", .unknownSegment, "A segment used by these rules is missing or nested too deeply.")])
+        }
+        if isSnapshot(id) {
+            return "EXISTS (SELECT 1 FROM segment_members sm WHERE sm.segment_id = \(bind: id) AND sm.contact_id = c.id)"
         }
         return try compile(rules, nesting: nesting + 1)
     }

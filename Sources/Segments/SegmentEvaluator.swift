@@ -23,11 +23,12 @@ public struct SQLSegmentEvaluator: SegmentEvaluator {
     /// Validates and compiles `rules`. Relative periods count back from `now`; calendar dates use `timeZone`.
     public init(
         database: Database, workspaceID: UUID, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone,
-        currencyMinorUnits: Int = 100, segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }
+        currencyMinorUnits: Int = 100, segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil },
+        isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
     ) throws(RuleProblems) {
         let compiler = SegmentCompiler(
             catalog: catalog, dialect: database.dialect, workspaceID: workspaceID, now: now, timeZone: timeZone,
-            currencyMinorUnits: currencyMinorUnits, segmentRules: segmentRules
+            currencyMinorUnits: currencyMinorUnits, segmentRules: segmentRules, isSnapshot: isSnapshot
         )
         self.database = database
         self.workspaceID = workspaceID
