@@ -36,7 +36,10 @@ struct ContactImportJob: JobHandler {
         if payload.chunks == 0 { throw APIError(.unprocessableContent, "empty_file", "the uploaded file is empty") }
         if state.columns == nil { throw APIError(.unprocessableContent, "empty_file", "the file has no header row") }
         try await flush(&state, run: run)
-        try await database.transaction { sql in try await sql.raw("DELETE FROM job_files WHERE job_id = \(bind: job.id)").run() }
+        try await database.transaction { sql in
+            try await sql.raw("DELETE FROM job_files WHERE job_id = \(bind: job.id)").run()
+            try await SegmentStore.requestRefresh(workspaceID: job.workspaceID, in: sql)
+        }
         let data = try JSONEncoder().encode(state.result)
         return String(decoding: data, as: UTF8.self)
     }

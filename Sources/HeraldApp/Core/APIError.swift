@@ -7,6 +7,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public let code: String
     public let message: String
     public let field: String?
+    /// Every problem found, when there can be several (segment rules); `field` names the first.
+    public var problems: [Problem]?
+
+    public struct Problem: Sendable, Encodable {
+        public let path: String
+        public let code: String
+        public let message: String
+    }
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
@@ -27,6 +35,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             let code: String
             let message: String
             let field: String?
+            var problems: [Problem]? = nil
         }
         let error: Detail
     }
@@ -34,7 +43,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var body: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(Body(error: .init(code: code, message: message, field: field)))) ?? Data()
+        return (try? encoder.encode(Body(error: .init(code: code, message: message, field: field, problems: problems)))) ?? Data()
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -29,6 +29,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     MediaController(media: services.messaging.media, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
     CampaignController(services: services.messaging, workspaces: services.workspaces).addRoutes(to: api)
     MessagingSettingsController(services: services.messaging).addRoutes(to: api)
+    SegmentController(segments: services.segments).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
     ClickController(database: services.database, web: web).addRoutes(to: router)
@@ -67,6 +68,9 @@ public func buildApplication(
         )
         background.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
         background.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
+        background.append(
+            SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
+        )
     }
     background.append(contentsOf: extraServices(services))
     var app = Application(

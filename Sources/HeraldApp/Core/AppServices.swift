@@ -15,6 +15,7 @@ public struct AppServices: Sendable {
     let orders: OrderStore
     public let jobs: JobQueue
     public let messaging: MessagingServices
+    public var segments: SegmentService { messaging.segments }
 
     /// `config` supplies the secret key, data folder and public address the messaging parts use;
     /// tests that do not send messages may leave it out.

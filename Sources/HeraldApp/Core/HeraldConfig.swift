@@ -22,6 +22,8 @@ public struct HeraldConfig: Sendable {
     public var publicURL: String?
     /// How long a message whose send was interrupted (crash) waits for a status webhook before it is sent again.
     public var sendInDoubtSeconds: Double = 600
+    /// How often the background refresh re-evaluates each dynamic segment, in seconds.
+    public var segmentRefreshSeconds: Double = 300
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
     public var sendPollSeconds: Double = 0.25
 
@@ -111,6 +113,12 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SEND_IN_DOUBT_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
             }
             config.sendInDoubtSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_SEGMENT_REFRESH_SECONDS") {
+            guard let seconds = Double(text), seconds >= 1 else {
+                throw ConfigError("HERALD_SEGMENT_REFRESH_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
+            }
+            config.segmentRefreshSeconds = seconds
         }
         return config
     }

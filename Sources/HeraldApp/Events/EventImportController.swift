@@ -102,6 +102,8 @@ struct EventImportController {
             return rows.count
         }
         struct Imported: Encodable { let imported: Int }
+        // Dynamic segments that count engagement are refreshed soon after an import.
+        try await database.transaction { sql in try await SegmentStore.requestRefresh(workspaceID: workspaceID, in: sql) }
         return try JSONResponse.make(Imported(imported: stored), status: .created)
     }
 

@@ -86,7 +86,12 @@ struct CampaignController {
             c.mediaID = text.flatMap(UUID.init(uuidString:))
         }
         if reader.has("cta_url") { c.ctaURL = try reader.string("cta_url", maxLength: 2000) }
-        if let audience = try CampaignInput.audience(reader) { c.audience = audience }
+        if let audience = try CampaignInput.audience(reader) {
+            if let segmentID = audience.segmentID, try await services.segments.store.find(workspaceID: workspaceID, id: segmentID) == nil {
+                throw APIError.invalid("audience.segment_id", "segment_id is not a saved segment of this workspace")
+            }
+            c.audience = audience
+        }
         if reader.has("scheduled_at") {
             let zone = try await workspaces.find(id: workspaceID)?.timeZone ?? "UTC"
             c.scheduledAt = try CampaignInput.scheduledAt(reader, timeZone: zone)
@@ -136,9 +141,10 @@ struct CampaignController {
         let template = try await campaign.templateID.asyncMap { try await services.templates.find(workspaceID: campaign.workspaceID, id: $0) } ?? nil
         let account = try await campaign.accountID.asyncMap { try await services.accounts.find(workspaceID: campaign.workspaceID, id: $0) } ?? nil
         let rates = try await services.rates.table(workspaceID: campaign.workspaceID)
+        let filter = try await services.segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID)
         var result = try await services.database.read { sql in
             try await Preflight.compute(
-                workspaceID: campaign.workspaceID, category: template?.category ?? "MARKETING", rates: rates, account: account, in: sql
+                workspaceID: campaign.workspaceID, category: template?.category ?? "MARKETING", rates: rates, account: account, audience: filter, in: sql
             )
         }
         if let template, template.status != "APPROVED" {

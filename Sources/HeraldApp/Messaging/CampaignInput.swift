@@ -37,8 +37,11 @@ struct CampaignInput {
         switch type {
         case "all": return .everyone
         case "segment":
-            throw APIError.invalid(object.name("type"), "saved segments arrive with the segmentation engine; use \"all\" (every opted-in contact) for now")
-        default: throw APIError.invalid(object.name("type"), "audience type is \"all\"")
+            guard let text = try object.string("segment_id", required: true), let id = UUID(uuidString: text) else {
+                throw APIError.invalid(object.name("segment_id"), "segment_id must be the id of a saved segment")
+            }
+            return Audience(type: "segment", segmentID: id)
+        default: throw APIError.invalid(object.name("type"), "audience type is \"all\" (every opted-in contact) or \"segment\" (a saved segment)")
         }
     }
 

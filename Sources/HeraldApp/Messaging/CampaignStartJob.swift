@@ -17,7 +17,7 @@ struct CampaignStartJob: JobHandler {
         }
         let category = try await campaign.templateID.asyncMap { try await services.templates.find(workspaceID: campaign.workspaceID, id: $0) }??
             .category ?? "MARKETING"
-        let size = try await AudienceFreeze(database: services.database).freeze(campaign, category: category)
+        let size = try await AudienceFreeze(database: services.database, segments: services.segments).freeze(campaign, category: category)
         try await services.database.transaction { sql in
             try await sql.raw("UPDATE campaigns SET audience_size = \(bind: size), updated_at = \(bind: Date()) WHERE id = \(bind: campaign.id)").run()
         }

@@ -24,10 +24,10 @@ public struct CampaignStore: Sendable {
             try await sql.raw(
                 """
                 INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
-                    media_id, cta_url, audience, scheduled_at, created_at, updated_at)
+                    media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at)
                 VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status), \(bind: c.accountID), \(bind: c.templateID),
                     \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
-                    \(d.json(Self.json(c.audience))), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
+                    \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
                 """
             ).run()
         }
@@ -47,7 +47,7 @@ public struct CampaignStore: Sendable {
                 UPDATE campaigns SET name = \(bind: c.name), status = \(bind: c.status), account_id = \(bind: c.accountID),
                     template_id = \(bind: c.templateID), template_name = \(bind: c.templateName), template_language = \(bind: c.templateLanguage),
                     variables = \(d.json(Self.json(c.variables))), media_id = \(bind: c.mediaID), cta_url = \(bind: c.ctaURL),
-                    audience = \(d.json(Self.json(c.audience))), scheduled_at = \(bind: c.scheduledAt), updated_at = \(bind: Date())
+                    audience = \(d.json(Self.json(c.audience))), segment_id = \(bind: c.audience.segmentID), scheduled_at = \(bind: c.scheduledAt), updated_at = \(bind: Date())
                 WHERE id = \(bind: c.id) AND workspace_id = \(bind: c.workspaceID) AND status IN ('draft', 'scheduled')
                 RETURNING id
                 """

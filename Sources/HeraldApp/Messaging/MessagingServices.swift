@@ -12,6 +12,8 @@ public struct MessagingServices: Sendable {
     public let media: MediaStore
     public let rates: RateStore
     public let alerts: AlertStore
+    /// Saved segments, for campaign audiences.
+    public let segments: SegmentService
     public let httpClient: HTTPClient
     public let publicBaseURL: String
     public let inDoubtSeconds: Double
@@ -25,6 +27,7 @@ public struct MessagingServices: Sendable {
         self.media = MediaStore(database: database, dataDirectory: dataDirectory)
         self.rates = RateStore(database: database)
         self.alerts = AlertStore(database: database)
+        self.segments = SegmentService(database: database)
         self.httpClient = httpClient
         self.publicBaseURL = publicBaseURL
         self.inDoubtSeconds = inDoubtSeconds

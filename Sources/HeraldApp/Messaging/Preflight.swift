@@ -27,12 +27,13 @@ public struct Preflight: Sendable, Encodable, Equatable {
 
     /// Counts the audience grouped by consent and number prefix, then prices the eligible part.
     static func compute(
-        workspaceID: UUID, category: String, rates: RateTable, account: WhatsAppAccount?, in sql: any SQLDatabase
+        workspaceID: UUID, category: String, rates: RateTable, account: WhatsAppAccount?, audience: SQLQueryString? = nil, in sql: any SQLDatabase
     ) async throws -> Preflight {
+        let filter: SQLQueryString = audience.map { " AND \($0)" } ?? ""
         let rows = try await sql.raw(
             """
-            SELECT consent_status, substr(phone, 1, 4) AS prefix, COUNT(*) AS n FROM contacts
-            WHERE workspace_id = \(bind: workspaceID) GROUP BY consent_status, substr(phone, 1, 4)
+            SELECT c.consent_status, substr(c.phone, 1, 4) AS prefix, COUNT(*) AS n FROM contacts c
+            WHERE c.workspace_id = \(bind: workspaceID)\(filter) GROUP BY c.consent_status, substr(c.phone, 1, 4)
             """
         ).all()
         var result = Preflight()

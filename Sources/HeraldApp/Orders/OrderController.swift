@@ -46,6 +46,8 @@ struct OrderController {
         }
         let saved = try await orders.upsert(workspaceID: workspaceID, orders: parsed)
         if single { return try JSONResponse.make(saved[0], status: .created) }
+        // A list of orders is an import: dynamic segments are refreshed soon after it.
+        try await orders.database.transaction { sql in try await SegmentStore.requestRefresh(workspaceID: workspaceID, in: sql) }
         struct List: Encodable { let data: [Order] }
         return try JSONResponse.make(List(data: saved), status: .created)
     }

@@ -63,7 +63,7 @@ struct MessagingFixture {
             ctaURL: "https://shop.example/spring?ref=wa", audience: .everyone, createdAt: now, updatedAt: now
         )
         try await services.campaigns.insert(campaign)
-        _ = try await AudienceFreeze(database: app.database).freeze(campaign, category: "MARKETING")
+        _ = try await AudienceFreeze(database: app.database, segments: services.segments).freeze(campaign, category: "MARKETING")
         let rows = try await app.database.read { sql in
             try await sql.raw("SELECT id, contact_id, phone FROM messages WHERE campaign_id = \(bind: campaign.id) ORDER BY phone").all()
         }

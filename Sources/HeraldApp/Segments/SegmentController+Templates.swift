@@ -1,0 +1,5 @@
+import Hummingbird
+
+extension SegmentController {
+    func addTemplateRoutes(to group: RouterGroup<AuthenticatedContext>) {}
+}
