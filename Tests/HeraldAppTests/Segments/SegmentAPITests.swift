@@ -271,4 +271,23 @@ struct SegmentAPITests {
             #expect(recipients == [data.ana])
         }
     }
+
+    @Test("the background refresh brings a dynamic segment's count up to date after an import", arguments: Engine.available)
+    func backgroundRefresh(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await SegmentData.make(app)
+            let live = try await app.request(.post, "/api/segments", json: #"{"name":"Live","kind":"dynamic","rules":\#(SegmentData.spendAndRead)}"#).json
+            #expect(live["contact_count"].number == 1)
+            let worker = SegmentRefreshWorker(segments: app.services.segments, interval: 3600, logger: TestDatabase.logger, poll: .milliseconds(50))
+            let task = Task { try await worker.run() }
+            defer { task.cancel() }
+            _ = try await app.request(.post, "/api/events/import", json: #"[{"contact":"+4915112345672","type":"read","occurred_at":"\#(SegmentData.iso(daysAgo: 1))"}]"#)
+            var count = 1.0
+            for _ in 0..<200 where count == 1 {
+                try await Task.sleep(for: .milliseconds(50))
+                count = try await app.request(.get, "/api/segments/\(live["id"].string!)").json["contact_count"].number ?? 0
+            }
+            #expect(count == 2, "Ben read a message, so the refresh after the import counts him")
+        }
+    }
 }
