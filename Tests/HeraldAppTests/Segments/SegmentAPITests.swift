@@ -290,4 +290,25 @@ struct SegmentAPITests {
             #expect(count == 2, "Ben read a message, so the refresh after the import counts him")
         }
     }
+
+    @Test("templates are listed with parameters and fill into rules the preview accepts", arguments: Engine.available)
+    func templates(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await SegmentData.make(app)
+            let list = try await app.request(.get, "/api/segments/templates").json["data"].array
+            #expect(list.count >= 8)
+            let ids = Set(list.compactMap { $0["id"].string })
+            for id in ["vip_spenders", "lapsed_customers", "category_fans", "never_engaged"] { #expect(ids.contains(id), "missing \(id)") }
+            let filled = try await app.request(.post, "/api/segments/templates/vip_spenders/rules", json: #"{"parameters":{"min_spend":550,"days":60}}"#)
+            #expect(filled.status == .ok, "\(filled.text)")
+            #expect(filled.json["name"].string?.isEmpty == false)
+            let rules = filled.json["rules"]
+            let preview = try await app.request(.post, "/api/segments/preview", json: #"{"rules":\#(String(decoding: try JSONEncoder().encode(rules), as: UTF8.self))}"#)
+            #expect(preview.json["count"].number == 2, "Ana and Ben spent $600 ten days ago: \(preview.text)")
+            #expect(try await app.request(.post, "/api/segments/templates/vip_spenders/rules").status == .ok, "an empty body takes the defaults")
+            expectError(try await app.request(.post, "/api/segments/templates/nope/rules", json: "{}"), .notFound)
+            expectError(try await app.request(.post, "/api/segments/templates/category_fans/rules", json: #"{"parameters":{}}"#), .unprocessableContent, code: "invalid_rules")
+            expectError(try await app.request(.post, "/api/segments/templates/vip_spenders/rules", json: #"{"parameters":{"days":"soon"}}"#), .unprocessableContent, code: "invalid_rules")
+        }
+    }
 }
