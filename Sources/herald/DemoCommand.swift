@@ -100,6 +100,8 @@ struct Demo: AsyncParsableCommand {
             }
         }
         say("made \(summary.contacts) contacts, \(summary.orders) orders, \(summary.events) message events in \(String(format: "%.1f", summary.elapsed)) s")
+        let segments = try await DemoSegments.ensure(database: database, workspaceID: workspace.id)
+        say("saved \(segments) example segments (Segments page)")
         return (key, password)
     }
 }
