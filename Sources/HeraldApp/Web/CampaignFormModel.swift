@@ -2,7 +2,8 @@ import Foundation
 import WhatsApp
 
 /// The New campaign form: approved templates by account, one mapping row per template variable, media, link,
-/// audience, schedule, and a server-rendered preview and pre-flight that the page's script keeps current.
+/// audience (everyone or a saved segment), schedule, and a server-rendered preview and pre-flight that the page's
+/// script keeps current.
 struct CampaignFormModel {
     let pages: WebPages
     let access: Access
@@ -39,6 +40,9 @@ struct CampaignFormModel {
         let media = try await messaging.media.list(workspaceID: workspaceID)
         let zone = try await pages.services.workspaces.find(id: workspaceID)?.timeZone ?? "UTC"
         let when = form["when"] ?? "draft"
+        let segments = try await pages.services.segments.store.list(workspaceID: workspaceID)
+        let segment = audienceSegment(segments)
+        let wantsSegment = form["audience"] == "segment" && !segments.isEmpty
         var values: [String: Any] = [
             "name": form["name"] ?? "", "errors": errors, "timeZone": zone, "hasTemplates": !approved.isEmpty,
             "groups": accounts.compactMap { account -> [String: Any]? in
@@ -51,6 +55,13 @@ struct CampaignFormModel {
                 [
                     "id": item.id.uuidString.lowercased(), "label": "\(item.filename) (\(item.kind))", "kind": item.kind,
                     "selected": form["media_id"] == item.id.uuidString.lowercased(), "url": "/media/\(item.publicToken)/\(item.filename)",
+                ]
+            },
+            "audienceAll": !wantsSegment, "audienceSegment": wantsSegment, "hasSegments": !segments.isEmpty,
+            "segments": segments.map { s -> [String: Any] in
+                [
+                    "id": s.id.uuidString.lowercased(), "name": s.name, "kind": s.kind.rawValue, "count": WebPages.grouped(s.contactCount),
+                    "contacts": WebPages.contacts(s.contactCount), "selected": s.id == segment?.id,
                 ]
             },
         ]
@@ -71,7 +82,9 @@ struct CampaignFormModel {
         values["showCTA"] = definition.urlButtonIndex != nil
         let chosen = media.first { $0.id.uuidString.lowercased() == form["media_id"]?.lowercased() }
         values["preview"] = WebPages.bubble(preview(definition), mediaURL: chosen.map { "/media/\($0.publicToken)/\($0.filename)" })
-        values["preflight"] = WebPages.preflightValues(try await preflight(selected, account: accounts.first { $0.id == selected.accountID }))
+        values["preflight"] = WebPages.preflightValues(
+            try await preflight(selected, account: accounts.first { $0.id == selected.accountID }, segment: segment)
+        )
         return values
     }
 
@@ -99,12 +112,23 @@ struct CampaignFormModel {
         return TemplatePreview.render(definition, variables: sources, recipient: TemplatePreview.sampleRecipient)
     }
 
-    func preflight(_ template: StoredTemplate, account: WhatsAppAccount?) async throws -> Preflight {
+    /// The saved segment the form targets: chosen as the audience and still in the workspace; nil means everyone.
+    func audienceSegment(_ segments: [Segment]) -> Segment? {
+        guard form["audience"] == "segment", let id = form.text("segment_id")?.lowercased() else { return nil }
+        return segments.first { $0.id.uuidString.lowercased() == id }
+    }
+
+    /// Pre-flight for the chosen audience. A segment whose rules no longer compile counts everyone here; saving
+    /// or sending the campaign reports the problem.
+    func preflight(_ template: StoredTemplate, account: WhatsAppAccount?, segment: Segment?) async throws -> Preflight {
         let messaging = pages.services.messaging
         let rates = try await messaging.rates.table(workspaceID: access.workspaceID)
         let workspaceID = access.workspaceID
+        let audience = try? await pages.services.segments.audiencePredicate(workspaceID: workspaceID, segmentID: segment?.id)
         return try await messaging.database.read { sql in
-            try await Preflight.compute(workspaceID: workspaceID, category: template.category, rates: rates, account: account, in: sql)
+            try await Preflight.compute(
+                workspaceID: workspaceID, category: template.category, rates: rates, account: account, audience: audience, in: sql
+            )
         }
     }
 }

@@ -8,6 +8,8 @@ struct WebAssets: Sendable {
     let js: [UInt8]
     /// The campaign form's and campaign page's script, loaded only on those pages.
     let campaignsJS: [UInt8]
+    /// The segment list's and builder's script.
+    let segmentsJS: [UInt8]
     let openAPI: [UInt8]
 
     static func load() async throws -> WebAssets {
@@ -19,6 +21,7 @@ struct WebAssets: Sendable {
         func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: root.appendingPathComponent(name))) }
         return WebAssets(
             library: library, css: try bytes("static/herald.css"), js: try bytes("static/herald.js"), campaignsJS: try bytes("static/campaigns.js"),
+            segmentsJS: try bytes("static/segments.js"),
             openAPI: try bytes("openapi.json")
         )
     }

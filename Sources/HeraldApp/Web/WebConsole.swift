@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The server-rendered console: login, Contacts, Campaigns, Templates, Settings, and the sections still to come.
+/// The server-rendered console: login, Contacts, Segments, Campaigns, Templates, Settings, and the sections still to come.
 public struct WebConsole: Sendable {
     let assets: WebAssets
     static let csrfCookie = "herald_login_csrf"
@@ -15,7 +15,6 @@ public struct WebConsole: Sendable {
     ]
 
     static let coming: [String: String] = [
-        "/segments": "Build audiences from contact properties, purchases and engagement with nested AND/OR rules, a live count and saved static or dynamic segments.",
         "/ab-tests": "Test 2 to 5 variations on a share of a segment with always-valid statistics, then send the winner to everyone else.",
         "/analytics": "Funnels per campaign and variation, conversions attributed from orders, cost from Meta's pricing, and ROI.",
         "/integrations": "Shopify and WooCommerce orders and products. WhatsApp accounts are in Settings → WhatsApp.",
@@ -39,6 +38,7 @@ public struct WebConsole: Sendable {
         router.post("settings/api-keys/{id}/revoke", use: pages.revokeKey)
         router.post("settings/users", use: pages.createUser)
         addMessagingRoutes(to: router, pages: pages)
+        addSegmentRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }
@@ -62,6 +62,14 @@ public struct WebConsole: Sendable {
         router.get("campaigns/{id}", use: pages.campaign)
         router.post("campaigns/{id}/{action}", use: pages.campaignAction)
         router.post("alerts/{id}/resolve", use: pages.resolveAlert)
+    }
+
+    /// The segment list and the builder for a new or saved segment; the builder's script talks to `/api/segments`.
+    func addSegmentRoutes(to router: Router<AppRequestContext>, pages: WebPages) {
+        router.get("static/segments.js") { _, _ in Self.asset(assets.segmentsJS, type: "text/javascript; charset=utf-8") }
+        router.get("segments", use: pages.segments)
+        router.get("segments/new", use: pages.newSegment)
+        router.get("segments/{id}", use: pages.segment)
     }
 
     static func asset(_ bytes: [UInt8], type: String) -> Response {

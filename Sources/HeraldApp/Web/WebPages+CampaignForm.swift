@@ -50,7 +50,9 @@ extension WebPages {
             try await form.text("template_id").flatMap(UUID.init(uuidString:)).asyncMap {
                 try await messaging.templates.find(workspaceID: access.workspaceID, id: $0)
             } ?? nil
-        var object: [String: JSONValue] = ["audience": .object(["type": .string(form["audience"] ?? "all")])]
+        var audience: [String: JSONValue] = ["type": .string(form["audience"] ?? "all")]
+        if form["audience"] == "segment", let segmentID = form.text("segment_id") { audience["segment_id"] = .string(segmentID) }
+        var object: [String: JSONValue] = ["audience": .object(audience)]
         if let name = form.text("name") { object["name"] = .string(name) }
         if let template {
             let definition = template.definition

@@ -75,7 +75,23 @@ extension WebPages {
         values["hasOrders"] = !orders.isEmpty
         values["events"] = events
         values["hasEvents"] = !events.isEmpty
+        values.merge(try await segmentMembershipValues(workspaceID: workspaceID, contactID: id)) { $1 }
         return console.render("contact", title: contact.name ?? contact.phone, path: "/contacts", access: access, values: values)
+    }
+
+    /// The saved segments the contact is in (as of each one's last refresh or snapshot) and when it entered or left them.
+    func segmentMembershipValues(workspaceID: UUID, contactID: UUID) async throws -> [String: Any] {
+        let (current, history) = try await services.segments.store.memberships(workspaceID: workspaceID, contactID: contactID, limit: 30)
+        return [
+            "segments": current.map {
+                ["id": $0.segment_id.uuidString.lowercased(), "name": $0.name, "kind": $0.kind, "since": Self.display($0.since)]
+            },
+            "hasSegments": !current.isEmpty,
+            "segmentHistory": history.map {
+                ["id": $0.segment_id.uuidString.lowercased(), "name": $0.name, "change": $0.change, "at": Self.display($0.at)]
+            },
+            "hasSegmentHistory": !history.isEmpty,
+        ]
     }
 
     static func display(_ date: Date) -> String {

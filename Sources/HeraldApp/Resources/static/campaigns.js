@@ -1,4 +1,4 @@
-// Herald campaigns: the New campaign form's variable rows, live preview and pre-flight,
+// Herald campaigns: the New campaign form's variable rows, live preview, audience and pre-flight,
 // and live numbers on a sending campaign's page. The forms also work without it.
 (function () {
   "use strict";
@@ -62,6 +62,7 @@
     var preflight = document.getElementById("preflight");
     var scheduled = document.getElementById("c-scheduled");
     var submit = document.getElementById("create-campaign");
+    var segment = document.getElementById("c-segment");
 
     function chosen() { return template.options[template.selectedIndex] || null; }
 
@@ -127,10 +128,22 @@
         .catch(function () {});
     }
 
+    // The audience's pre-flight: everyone, or the chosen saved segment.
+    function audienceQuery() {
+      var picked = form.querySelector('input[name="audience"]:checked');
+      if (!picked || picked.value !== "segment" || !segment) return "";
+      return "&audience=segment&segment_id=" + encodeURIComponent(segment.value);
+    }
+
+    function syncAudience() {
+      var picked = form.querySelector('input[name="audience"]:checked');
+      if (segment) segment.disabled = !picked || picked.value !== "segment";
+    }
+
     function refreshPreflight() {
       var option = chosen();
       if (!option) return;
-      fetch("/campaigns/new?fragment=preflight&template_id=" + encodeURIComponent(option.value), { credentials: "same-origin" })
+      fetch("/campaigns/new?fragment=preflight&template_id=" + encodeURIComponent(option.value) + audienceQuery(), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
         .then(function (html) { preflight.innerHTML = html; })
         .catch(function () {});
@@ -154,6 +167,11 @@
     template.addEventListener("change", function () { buildRows(); refreshPreview(); refreshPreflight(); });
     mediaSelect.addEventListener("change", refreshPreview);
     form.querySelectorAll('input[name="when"]').forEach(function (r) { r.addEventListener("change", syncWhen); });
+    form.querySelectorAll('input[name="audience"]').forEach(function (r) {
+      r.addEventListener("change", function () { syncAudience(); refreshPreflight(); });
+    });
+    if (segment) segment.addEventListener("change", refreshPreflight);
+    syncAudience();
     rows.querySelectorAll(".var-row").forEach(syncRow);
     buildRows();
     syncWhen();
