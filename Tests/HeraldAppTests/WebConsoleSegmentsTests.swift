@@ -156,6 +156,8 @@ struct WebConsoleSegmentsTests {
             let campaign = try await app.request(.get, "/api/campaigns/\(campaignID)")
             #expect(campaign.json["audience"]["type"].string == "segment")
             #expect(campaign.json["audience"]["segment_id"].string?.lowercased() == id)
+            let campaignPage = try await Self.page(app, "/campaigns/\(campaignID)", cookie: cookie)
+            #expect(campaignPage.contains("<dd>Saved segment “VIPs”</dd>"), "the campaign's page names its audience")
 
             let missing = WebConsoleMessagingTests.replacing(fields, "segment_id", with: UUID().uuidString)
             let refused = try await WebConsoleMessagingTests.post(app, "/campaigns/new", missing, cookie: cookie, csrf: csrf)

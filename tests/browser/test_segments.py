@@ -210,6 +210,22 @@ def test_spend_and_read_segment_counts_live_saves_and_becomes_a_campaign_audienc
     assert status == 200, campaign
     assert campaign["audience"]["type"] == "segment", campaign["audience"]
     assert campaign["audience"]["segment_id"].lower() == segment_id
+    assert f"Saved segment “{name}”" in text_of(driver, "main"), "the campaign's page names its audience"
+
+    # The segment's page: refresh it now, and deleting it is refused while the draft campaign uses it.
+    driver.get(base_url + f"/segments/{segment_id}")
+    driver.find_element(By.CSS_SELECTOR, "button#refresh-segment").click()
+    wait(driver, 10).until(lambda d: text_of(d, "#refresh-status") == "Refreshed.")
+    assert text_of(driver, "#saved-count") == f"{both:,}"
+    wait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#refreshes-table tbody tr:not(.empty)"))
+    driver.find_element(By.CSS_SELECTOR, "button#delete-segment").click()
+    driver.switch_to.alert.accept()
+    try:
+        wait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "#delete-error").is_displayed())
+    except TimeoutException:
+        raise AssertionError(f"deleting a segment a draft campaign uses should be refused on the page; at {driver.current_url}") from None
+    assert path_of(driver) == f"/segments/{segment_id}"
+    assert api.call("GET", f"/api/segments/{segment_id}")[0] == 200, "the segment is still there"
 
 
 def test_rules_move_with_alt_arrow_keys_and_by_dragging(logged_in, base_url, api, shoppers):
@@ -317,3 +333,31 @@ def test_segment_pages_fit_a_phone(logged_in, base_url, api, shoppers):
             wait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rule-builder .seg-rule"))
         overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone screen"
+
+
+def test_a_late_answer_never_replaces_a_newer_count(logged_in, base_url, api, shoppers):
+    driver = logged_in
+    open_builder(driver, base_url)
+    # The next preview's answer is held back 2 s; later ones arrive at once.
+    driver.execute_script("""
+        const real = window.fetch;
+        window.heldBack = null;
+        window.fetch = function (url, init) {
+            const answer = real(url, init);
+            if (!String(url).includes('/api/segments/preview') || window.heldBack !== null) return answer;
+            window.heldBack = JSON.parse(init.body).rules;
+            return answer.then(r => new Promise(done => setTimeout(() => done(r), 2000)));
+        };
+    """)
+    first = rules(driver)[0]
+    set_rule(first, "purchases.total_spend", "gt", 500, last_days=60)
+    wait(driver, 5).until(lambda d: d.execute_script("return window.heldBack !== null"))
+    slow = driver.execute_script("return window.heldBack")
+    box = first.find_element(By.CSS_SELECTOR, ".seg-value input")
+    box.clear()
+    box.send_keys("250000")
+    newest = preview_count(api, tree(dict(SPEND, value=250000)))
+    assert newest != preview_count(api, slow), "the two states must count differently for this check"
+    wait_for_count(driver, newest, "the newer request answered first")
+    time.sleep(2.5)
+    assert live_count(driver) == newest, "the held-back answer to the older request replaced the newer count"

@@ -14,12 +14,15 @@ struct CampaignPageModel {
         let template = try await c.templateID.asyncMap { try await services.templates.find(workspaceID: c.workspaceID, id: $0) } ?? nil
         let account = try await c.accountID.asyncMap { try await services.accounts.find(workspaceID: c.workspaceID, id: $0) } ?? nil
         let zone = try await pages.services.workspaces.find(id: c.workspaceID)?.timeZone ?? "UTC"
+        let segment =
+            try await c.audience.segmentID.asyncMap { try await pages.services.segments.store.find(workspaceID: c.workspaceID, id: $0) } ?? nil
+        let audienceLabel = c.audience.segmentID == nil ? "All opted-in contacts" : "Saved segment “\(segment?.name ?? "(deleted)")”"
         var values: [String: Any] = [
             "id": c.id.uuidString.lowercased(), "name": c.name, "status": c.status, "reason": WebPages.present(c.statusReason),
             "template": c.templateName.map { "\($0) (\(c.templateLanguage ?? ""))" } ?? "—",
             "templateID": WebPages.present(c.templateID?.uuidString.lowercased()),
             "account": account?.name ?? "—", "accountHalted": account.map { $0.status != "active" } ?? false,
-            "ctaURL": WebPages.present(c.ctaURL), "currency": currency, "audienceLabel": "All opted-in contacts",
+            "ctaURL": WebPages.present(c.ctaURL), "currency": currency, "audienceLabel": audienceLabel,
             "scheduledAt": WebPages.present(c.scheduledAt.map { WebPages.display($0, timeZone: zone) }),
             "startedAt": WebPages.present(c.startedAt.map { WebPages.display($0, timeZone: zone) }),
             "completedAt": WebPages.present(c.completedAt.map { WebPages.display($0, timeZone: zone) }),

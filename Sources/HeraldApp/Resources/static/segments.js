@@ -994,6 +994,7 @@
 
     function save(e) {
       e.preventDefault();
+      if (form.dataset.canWrite !== "1") return; // a viewer explores rules but cannot save them
       clearErrors();
       saveAttempted = true;
       var name = document.getElementById("s-name").value.trim();
