@@ -80,6 +80,7 @@ public struct SegmentStore: Sendable {
     /// contact that entered or left and a summary row. A scheduled refresh that changed nothing keeps
     /// no summary, so the history shows changes rather than ticks.
     func refresh(_ segment: Segment, predicate: SQLQueryString, reason: String, now: Date) async throws -> Segment {
+        if database.dialect.kind == .sqlite { return try await refreshOutsideWriter(segment, predicate: predicate, reason: reason, now: now) }
         let started = ContinuousClock.now
         let refreshID = UUID.timeOrdered(at: now)
         let ws = segment.workspaceID, sid = segment.id
@@ -142,6 +143,63 @@ public struct SegmentStore: Sendable {
                         took_ms = \(bind: took) WHERE id = \(bind: refreshID)
                     """
                 ).run()
+            }
+            try await sql.raw(
+                """
+                UPDATE segments SET contact_count = \(bind: total), refreshed_at = \(bind: now), refresh_ms = \(bind: took), refresh_error = NULL,
+                    refresh_lease_until = NULL WHERE id = \(bind: sid)
+                """
+            ).run()
+            return (total, took)
+        }
+        var updated = segment
+        updated.contactCount = counts.0
+        updated.refreshedAt = now
+        updated.refreshMs = counts.1
+        updated.refreshError = nil
+        return updated
+    }
+
+    /// SQLite has one writer: evaluating the rules inside the write transaction would hold up every
+    /// other write (webhooks, sends) for as long as the rules take. So the rules are evaluated by a
+    /// reader first, and the write transaction only compares that answer with the stored members (read
+    /// again inside it, so a refresh in between is taken into account) and writes the difference.
+    private func refreshOutsideWriter(_ segment: Segment, predicate: SQLQueryString, reason: String, now: Date) async throws -> Segment {
+        let started = ContinuousClock.now
+        let ws = segment.workspaceID, sid = segment.id
+        let matching = try await database.read { sql in
+            Set(try await sql.raw("SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: ws) AND \(predicate)").all()
+                .map { try $0.decode(column: "id", as: UUID.self) })
+        }
+        let refreshID = UUID.timeOrdered(at: now)
+        let counts = try await database.transaction { sql in
+            let current = Set(try await sql.raw("SELECT contact_id FROM segment_members WHERE segment_id = \(bind: sid)").all()
+                .map { try $0.decode(column: "contact_id", as: UUID.self) })
+            let entered = matching.subtracting(current).sorted { $0.uuidString < $1.uuidString }
+            let left = current.subtracting(matching).sorted { $0.uuidString < $1.uuidString }
+            let total = current.count - left.count + entered.count
+            let took = Self.milliseconds(ContinuousClock.now - started)
+            if entered.count + left.count > 0 || reason != "scheduled" {
+                try await sql.raw(
+                    """
+                    INSERT INTO segment_refreshes (id, workspace_id, segment_id, at, reason, contact_count, entered_count, left_count, took_ms)
+                    VALUES (\(bind: refreshID), \(bind: ws), \(bind: sid), \(bind: now), \(bind: reason), \(bind: total), \(bind: entered.count),
+                        \(bind: left.count), \(bind: took))
+                    """
+                ).run()
+                let changes = entered.map { ($0, "entered") } + left.map { ($0, "left") }
+                try await sql.insertRows(
+                    "INSERT INTO segment_membership_changes (refresh_id, segment_id, workspace_id, contact_id, change, at) VALUES ", changes
+                ) { "(\(bind: refreshID), \(bind: sid), \(bind: ws), \(bind: $0.0), \(bind: $0.1), \(bind: now))" }
+            }
+            var index = 0
+            while index < left.count {
+                let batch = left[index..<min(index + 500, left.count)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+                try await sql.raw("DELETE FROM segment_members WHERE segment_id = \(bind: sid) AND contact_id IN (\(batch))").run()
+                index += 500
+            }
+            try await sql.insertRows("INSERT INTO segment_members (segment_id, workspace_id, contact_id, since) VALUES ", entered) {
+                "(\(bind: sid), \(bind: ws), \(bind: $0), \(bind: now))"
             }
             try await sql.raw(
                 """
