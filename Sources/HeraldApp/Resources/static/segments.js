@@ -64,11 +64,27 @@
   function grouped(n) { return Number(n).toLocaleString("en-US"); }
   function sameID(a, b) { return String(a || "").toLowerCase() === String(b || "").toLowerCase(); }
   function pad(n) { return n < 10 ? "0" + n : String(n); }
+  // Times are shown in the workspace's time zone, as the server-rendered parts of the page show them.
+  var displayZone;
+  function workspaceZone() {
+    if (displayZone === undefined) {
+      var node = document.getElementById("segment-options");
+      try { displayZone = (node && JSON.parse(node.textContent).timeZone) || null; } catch (e) { displayZone = null; }
+    }
+    return displayZone;
+  }
   function when(iso) {
     if (!iso) return "—";
     var d = new Date(iso);
     if (isNaN(d.getTime())) return iso;
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-GB", { timeZone: workspaceZone() || undefined, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+      return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+    } catch (e) {
+      return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    }
   }
   function fire(node) { node.dispatchEvent(new Event("change", { bubbles: true })); }
   function cell(text, cls) { return el("td", cls, text); }
