@@ -25,7 +25,8 @@ extension SegmentCompiler {
                 if op == .isSet { return "(\(dialect.attributeIs(key, true)) OR \(dialect.attributeIs(key, false)))" }
                 return dialect.attributeIs(key, value == .bool(true))
             }
-        default: return activity(c, field)
+        // Purchase, engagement and segment fields are compiled by `compile(_:nesting:)`.
+        default: return "1 = 0"
         }
     }
 

@@ -54,17 +54,22 @@ public struct SegmentCompiler: Sendable {
             let body: SQLQueryString =
                 parts.isEmpty ? (group.combinator == .and ? "1 = 1" : "1 = 0") : parts.joined(separator: group.combinator == .and ? " AND " : " OR ")
             return group.not ? "NOT (\(body))" : "(\(body))"
-        case .condition(let condition):
-            if let positive = condition.operator.positive {
-                var flipped = condition
-                flipped.operator = positive
-                return "NOT \(try compile(.condition(flipped), nesting: nesting))"
-            }
+        case .condition(var condition):
+            // A negative operator is the exact opposite of its positive one.
+            let negated = condition.operator.positive != nil
+            if let positive = condition.operator.positive { condition.operator = positive }
             guard let field = catalog.field(condition.field) else {
                 throw RuleProblems([RuleProblem("", .unknownField, "There is no field \"\(condition.field)\".")])
             }
-            if field.source == .segment { return try segment(condition, nesting: nesting) }
-            return "COALESCE(\(conditionSQL(condition, field)), FALSE)"
+            if field.source.isActivity { return activity(condition, field, negated: negated) }
+            let sql: SQLQueryString
+            switch field.source {
+            case .segment: sql = try segment(condition, nesting: nesting)
+            // Never NULL (NOT NULL columns, bound values), and bare comparisons let the planners use indexes and estimates.
+            case .createdAt, .consentStatus, .phoneCallingCode: sql = conditionSQL(condition, field)
+            default: sql = "COALESCE(\(conditionSQL(condition, field)), FALSE)"
+            }
+            return negated ? "NOT \(sql)" : sql
         }
     }
 

@@ -58,6 +58,13 @@ struct SegmentDialect: Sendable {
         kind == .postgres ? "jsonb_array_length(\(array))" : "json_array_length(\(array))"
     }
 
+    /// Whether purchase and engagement rules over a period (or a product, category or campaign) compile to sets
+    /// of contacts (`EXISTS` over a grouped scan) rather than a subquery per contact. PostgreSQL turns such an
+    /// `EXISTS` into a hash join when it stands in the top-level AND, and back into an index probe per contact
+    /// elsewhere; a per-contact subquery costs it a plan execution per contact. SQLite runs neither as a join,
+    /// and probes per contact fastest as they are.
+    var groupsActivity: Bool { kind == .postgres }
+
     /// The smaller of an expression and a constant.
     func least(_ expression: SQLQueryString, _ cap: Int) -> SQLQueryString {
         kind == .postgres ? "LEAST(\(expression), \(literal: cap))" : "MIN(\(expression), \(literal: cap))"
