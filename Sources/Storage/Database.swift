@@ -51,6 +51,9 @@ public final class Database: Sendable {
                 tls: tls ? .prefer(.makeClientConfiguration()) : .disable
             )
             configuration.options.maximumConnections = maxConnections
+            // JIT compiling a query costs 100–350 ms; the planner starts it for segment counts over many contacts,
+            // which then take longer than they would run uncompiled (docs/benchmarks.md, "Segment preview").
+            configuration.options.additionalStartupParameters = [("jit", "off")]
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let runner = Task { await client.run() }
             let db = Database(kind: .postgres, backend: .postgres(client: client, runner: runner), logger: logger)
