@@ -208,6 +208,10 @@ public struct Seeder: Sendable {
             if let pending { _ = await pending.value }
             throw error
         }
+        // Planner statistics for what was just loaded: SQLite gathers none on its own and PostgreSQL's autovacuum
+        // only after a while; without them segment counts read whole tables through unselective indexes.
+        let analyze: SQLQueryString = database.kind == .postgres ? "ANALYZE contacts, orders, order_lines, products, message_events" : "ANALYZE"
+        try await database.transaction { sql in try await sql.raw(analyze).run() }
         return SeedSummary(
             contacts: done, orders: orders, orderLines: lines, events: events, categories: plan.categories.count,
             products: plan.products.count, campaigns: plan.campaigns.count, elapsed: elapsed()
