@@ -29,5 +29,5 @@ SECONDS=0
 "$BIN" seed --workspace bench --create-workspace --contacts "$CONTACTS" --orders-per-contact 5 --events-per-contact 20 \
     "${TARGET[@]}" --log-level warning </dev/null | grep -v '^API key'
 echo "seeded in ${SECONDS} s"
-"$BIN" bench segments --workspace bench "${TARGET[@]}" --log-level warning --runs 30 --warmups 3 --json "$WORK/segments.json" "$@"
+"$BIN" bench segments --workspace bench "${TARGET[@]}" --log-level error --runs 30 --warmups 3 --json "$WORK/segments.json" "$@"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); JSON: $WORK/segments.json"

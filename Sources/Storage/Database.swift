@@ -51,8 +51,8 @@ public final class Database: Sendable {
                 tls: tls ? .prefer(.makeClientConfiguration()) : .disable
             )
             configuration.options.maximumConnections = maxConnections
-            // JIT compiling a query costs 100–350 ms; the planner starts it for segment counts over many contacts,
-            // which then take longer than they would run uncompiled (docs/benchmarks.md, "Segment preview").
+            // The planner starts JIT compilation for segment counts over many contacts, and compiling (about 300 ms
+            // here) took longer than running them uncompiled (docs/benchmarks.md, "Segment preview").
             configuration.options.additionalStartupParameters = [("jit", "off")]
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let runner = Task { await client.run() }
