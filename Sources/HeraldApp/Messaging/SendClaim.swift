@@ -15,7 +15,7 @@ enum SendClaim {
     /// window ever carries more than the limit.
     static func rates(throughput: Int) -> (rate: Double, burst: Double) {
         let limit = Double(max(1, throughput))
-        return (limit * 0.93, max(1, limit * 0.05))
+        return (limit * 0.90, max(1, limit * 0.04))
     }
 
     static func claim(
