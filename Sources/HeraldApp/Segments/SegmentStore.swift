@@ -144,20 +144,10 @@ public struct SegmentStore: Sendable {
                     """
                 ).run()
             }
-            try await sql.raw(
-                """
-                UPDATE segments SET contact_count = \(bind: total), refreshed_at = \(bind: now), refresh_ms = \(bind: took), refresh_error = NULL,
-                    refresh_lease_until = NULL WHERE id = \(bind: sid)
-                """
-            ).run()
+            try await Self.recordRefreshed(sid, total: total, took: took, now: now, in: sql)
             return (total, took)
         }
-        var updated = segment
-        updated.contactCount = counts.0
-        updated.refreshedAt = now
-        updated.refreshMs = counts.1
-        updated.refreshError = nil
-        return updated
+        return Self.refreshed(segment, total: counts.0, took: counts.1, now: now)
     }
 
     /// SQLite has one writer: evaluating the rules inside the write transaction would hold up every
@@ -201,18 +191,27 @@ public struct SegmentStore: Sendable {
             try await sql.insertRows("INSERT INTO segment_members (segment_id, workspace_id, contact_id, since) VALUES ", entered) {
                 "(\(bind: sid), \(bind: ws), \(bind: $0), \(bind: now))"
             }
-            try await sql.raw(
-                """
-                UPDATE segments SET contact_count = \(bind: total), refreshed_at = \(bind: now), refresh_ms = \(bind: took), refresh_error = NULL,
-                    refresh_lease_until = NULL WHERE id = \(bind: sid)
-                """
-            ).run()
+            try await Self.recordRefreshed(sid, total: total, took: took, now: now, in: sql)
             return (total, took)
         }
+        return Self.refreshed(segment, total: counts.0, took: counts.1, now: now)
+    }
+
+    /// Stores a finished refresh's count and time on the segment, and frees its lease.
+    private static func recordRefreshed(_ id: UUID, total: Int, took: Double, now: Date, in sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE segments SET contact_count = \(bind: total), refreshed_at = \(bind: now), refresh_ms = \(bind: took), refresh_error = NULL,
+                refresh_lease_until = NULL WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
+    private static func refreshed(_ segment: Segment, total: Int, took: Double, now: Date) -> Segment {
         var updated = segment
-        updated.contactCount = counts.0
+        updated.contactCount = total
         updated.refreshedAt = now
-        updated.refreshMs = counts.1
+        updated.refreshMs = took
         updated.refreshError = nil
         return updated
     }
