@@ -77,7 +77,7 @@ struct SegmentsBench: AsyncParsableCommand {
                 let started = clock.now
                 matched = try await evaluator.count()
                 let elapsed = clock.now - started
-                samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15)
+                samples.append(elapsed.milliseconds)
             }
             let result = BenchResult(shape: shape, count: matched, samples: samples)
             results.append(result)

@@ -358,8 +358,10 @@ public struct SegmentStore: Sendable {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    }
+    static func milliseconds(_ duration: Duration) -> Double { duration.milliseconds }
+}
+
+extension Duration {
+    /// The duration in milliseconds, for timings shown to people (refreshes, previews, benchmarks).
+    public var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
