@@ -48,7 +48,7 @@ public final class Database: Sendable {
         case .postgres(let host, let port, let username, let password, let database, let tls):
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
-                tls: tls ? .prefer(.makeClientConfiguration()) : .disable
+                tls: tls.client
             )
             configuration.options.maximumConnections = maxConnections
             // The planner starts JIT compilation for segment counts over many contacts, and compiling (about 300 ms

@@ -3,10 +3,10 @@ import Foundation
 /// Where Herald keeps its data: an SQLite file or a PostgreSQL server.
 public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
-    case postgres(host: String, port: Int, username: String, password: String?, database: String, tls: Bool)
+    case postgres(host: String, port: Int, username: String, password: String?, database: String, tls: PostgresTLS)
 
     /// Parses `sqlite:///abs/path.sqlite`, `sqlite://relative/path.sqlite` or
-    /// `postgres://user:pass@host:port/db[?sslmode=require]`.
+    /// `postgres://user:pass@host:port/db[?sslmode=require|verify-full&sslrootcert=/path/ca.pem]`.
     public init(parsing text: String) throws(StorageError) {
         if text.hasPrefix("sqlite://") {
             let path = String(text.dropFirst("sqlite://".count))
@@ -21,14 +21,20 @@ public enum DatabaseURL: Sendable, Equatable {
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else { throw .invalidURL("postgres URL names no database") }
-        let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value
+        func query(_ name: String) -> String? { components.queryItems?.first(where: { $0.name == name })?.value }
+        // A misspelt sslmode must not quietly mean "no TLS".
+        let sslmode = query("sslmode") ?? "disable"
+        guard let mode = PostgresTLS.Mode(rawValue: sslmode) else {
+            throw .invalidURL("sslmode must be one of \(PostgresTLS.Mode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sslmode)'")
+        }
+        let tls = PostgresTLS(mode: mode, rootCertificatePath: query("sslrootcert").flatMap { $0.isEmpty ? nil : $0 })
         self = .postgres(
             host: host,
             port: components.port ?? 5432,
             username: components.user.flatMap { $0.removingPercentEncoding } ?? "postgres",
             password: components.password.flatMap { $0.removingPercentEncoding },
             database: database,
-            tls: sslmode == "require" || sslmode == "verify-full"
+            tls: tls
         )
     }
 

@@ -104,7 +104,7 @@ struct PlatformTests {
         }
         let config = try resolve(["HERALD_DATABASE_URL": "postgres://u:p%40ss@db.internal:6543/herald", "HERALD_PORT": "9000"])
         #expect(config.port == 9000)
-        #expect(config.databaseURL == .postgres(host: "db.internal", port: 6543, username: "u", password: "p@ss", database: "herald", tls: false))
+        #expect(config.databaseURL == .postgres(host: "db.internal", port: 6543, username: "u", password: "p@ss", database: "herald", tls: .disable))
         let again = try resolve([:])
         #expect(again.databaseURL.kind == .sqlite)
         let sealed = try config.secretKey.seal("access-token")
