@@ -96,7 +96,8 @@ struct WebhookOtherFieldsTests {
                     waID: "16505551234",
                     detail: "User requested to stop marketing messages",
                     value: "stop",
-                    timestamp: .unix(1_731_705_721)
+                    timestamp: .unix(1_731_705_721),
+                    phoneNumberID: "106540352242922"
                 )
         )
         #expect(preferences[0].intent == .optOut)

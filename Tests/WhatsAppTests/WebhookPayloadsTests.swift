@@ -156,7 +156,8 @@ struct WebhookPayloadsTests {
             waID: "16505551234",
             detail: "User requested to stop marketing messages",
             value: "stop",
-            timestamp: .unix(1_731_705_721)
+            timestamp: .unix(1_731_705_721),
+            phoneNumberID: "p"
         )
         let body = WebhookPayloads.userPreferences(wabaID: "w", phoneNumberID: "p", displayPhoneNumber: "d", preferences: [preference])
         try expectJSON(

@@ -4,7 +4,8 @@ import SQLKit
 import Storage
 import WhatsApp
 
-/// Applies one verified delivery inside the processor's transaction.
+/// Applies one verified delivery's changes for one account inside the processor's transaction: those
+/// about the account's phone number, and template events of its business account (see `WebhookRoute`).
 struct DeliveryApplier {
     let accountID: UUID
     let dialect: Dialect
@@ -12,11 +13,19 @@ struct DeliveryApplier {
     let logger: Logger
 
     func apply(_ delivery: WebhookDelivery) async throws {
-        guard let workspace = try await sql.raw("SELECT workspace_id FROM whatsapp_accounts WHERE id = \(bind: accountID)").first()?
-            .decode(column: "workspace_id", as: UUID.self)
+        guard let account = try await sql.raw("SELECT workspace_id, phone_number_id, waba_id FROM whatsapp_accounts WHERE id = \(bind: accountID)")
+            .first()
         else { return }
+        let workspace = try account.decode(column: "workspace_id", as: UUID.self)
+        let phoneNumberID = try account.decode(column: "phone_number_id", as: String.self)
+        let wabaID = try account.decode(column: "waba_id", as: String.self)
         for entry in delivery.entries {
             for change in entry.changes {
+                if let address = WebhookAddress(change, entryID: entry.id),
+                    !address.isOwned(byPhoneNumber: phoneNumberID, businessAccount: wabaID)
+                {
+                    continue
+                }
                 switch change {
                 case .messages(let value):
                     try await StatusApplier(accountID: accountID, workspaceID: workspace, dialect: dialect, sql: sql).apply(value.statuses)

@@ -5,7 +5,8 @@ import Storage
 import WhatsApp
 
 /// `/webhooks/whatsapp`: Meta's subscription check (GET) and signed deliveries (POST). A delivery is
-/// stored as it came and acknowledged at once; the processor applies it afterwards.
+/// stored as it came, once for each account it has changes for, and acknowledged at once; the
+/// processor applies each account's changes afterwards.
 struct WebhookController {
     let database: Database
     let secrets: WebhookSecrets
@@ -33,19 +34,31 @@ struct WebhookController {
         let body = Array(buffer.readableBytesView)
         let header = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
         guard header != nil else { throw APIError(.unauthorized, "missing_signature", "X-Hub-Signature-256 is required") }
-        var account = try await secrets.current().first { WebhookSignature.isValid(body: body, header: header, appSecret: $0.appSecret) }
-        if account == nil {
-            account = try await secrets.current(forceReload: true).first { WebhookSignature.isValid(body: body, header: header, appSecret: $0.appSecret) }
+        func signers(_ known: [WebhookSecrets.Entry]) -> [WebhookSecrets.Entry] {
+            known.filter { WebhookSignature.isValid(body: body, header: header, appSecret: $0.appSecret) }
         }
-        guard let account else {
+        var signedBy = signers(try await secrets.current())
+        if signedBy.isEmpty { signedBy = signers(try await secrets.current(forceReload: true)) }
+        guard !signedBy.isEmpty else {
             context.logger.warning("webhook rejected: bad signature")
             throw APIError(.unauthorized, "bad_signature", "X-Hub-Signature-256 does not match the body for any account")
         }
-        try await database.transaction { sql in
-            try await sql.raw(
-                "INSERT INTO webhook_deliveries (id, account_id, body, received_at) VALUES (\(bind: UUID.timeOrdered()), \(bind: account.accountID), \(bind: Data(body)), \(bind: Date()))"
-            ).run()
+        guard let delivery = try? WebhookDelivery.decode(body) else {
+            context.logger.warning("webhook ignored: the body is not a WhatsApp webhook delivery")
+            return Response(status: .ok)
         }
+        var route = WebhookRoute(delivery, signedBy: signedBy)
+        if !route.unowned.isEmpty {
+            // An account added since the secrets were cached; the reload is shared and rate-limited.
+            let known = try await secrets.current(forceReload: true)
+            route = WebhookRoute(delivery, signedBy: signers(known))
+            for address in route.unowned {
+                let ours = known.contains { address.isOwned(byPhoneNumber: $0.phoneNumberID, businessAccount: $0.wabaID) }
+                let why = ours ? "the number's account has another app secret" : "not a number Herald owns"
+                context.logger.notice("webhook changes ignored", metadata: ["address": "\(address)", "reason": .string(why)])
+            }
+        }
+        try await WebhookDeliveryStore(database: database).receive(body: body, accountIDs: route.accountIDs)
         return Response(status: .ok)
     }
 

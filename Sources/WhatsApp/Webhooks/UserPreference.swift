@@ -13,6 +13,8 @@ public struct UserPreference: Sendable, Equatable {
     /// `stop` or `resume` (kept raw).
     public var value: String
     public var timestamp: Date
+    /// The business phone number the preference is about (the change's `metadata.phone_number_id`).
+    public var phoneNumberID: String?
 
     public init(
         waID: String? = nil,
@@ -20,7 +22,8 @@ public struct UserPreference: Sendable, Equatable {
         detail: String? = nil,
         category: String = "marketing_messages",
         value: String,
-        timestamp: Date
+        timestamp: Date,
+        phoneNumberID: String? = nil
     ) {
         self.waID = waID
         self.userID = userID
@@ -28,6 +31,7 @@ public struct UserPreference: Sendable, Equatable {
         self.category = category
         self.value = value
         self.timestamp = timestamp
+        self.phoneNumberID = phoneNumberID
     }
 
     /// The preference as a consent change: `stop` opts out, `resume` opts back in.

@@ -28,7 +28,9 @@ extension WebhookChange {
         case .messages(let value): self = .messages(MessagesValue(value))
         case .templateStatus(let value): self = .templateStatus(TemplateStatusUpdate(value))
         case .templateQuality(let value): self = .templateQuality(TemplateQualityUpdate(value))
-        case .userPreferences(let value): self = .userPreferences(value.preferences.map(UserPreference.init))
+        case .userPreferences(let value):
+            let phoneNumberID = value.metadata?.phoneNumberID
+            self = .userPreferences(value.preferences.map { UserPreference($0, phoneNumberID: phoneNumberID) })
         case .unknown: self = .unknown(field: wire.field)
         }
     }
@@ -45,7 +47,7 @@ extension WebhookWire.Change {
             self.init(field: change.field, value: .templateQuality(WebhookWire.TemplateQuality(update)))
         case .userPreferences(let preferences):
             let value = WebhookWire.UserPreferencesValue(
-                metadata: nil,
+                metadata: preferences.first?.phoneNumberID.map { .init(displayPhoneNumber: nil, phoneNumberID: $0) },
                 contacts: nil,
                 preferences: preferences.map(WebhookWire.Preference.init)
             )
@@ -105,14 +107,15 @@ extension WebhookWire.TemplateQuality {
 }
 
 extension UserPreference {
-    init(_ wire: WebhookWire.Preference) {
+    init(_ wire: WebhookWire.Preference, phoneNumberID: String?) {
         self.init(
             waID: wire.waID,
             userID: wire.userID,
             detail: wire.detail,
             category: wire.category ?? "marketing_messages",
             value: wire.value,
-            timestamp: LenientString(wire.timestamp?.value ?? "0").unixDate
+            timestamp: LenientString(wire.timestamp?.value ?? "0").unixDate,
+            phoneNumberID: phoneNumberID
         )
     }
 }
