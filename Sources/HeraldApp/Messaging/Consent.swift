@@ -13,23 +13,35 @@ enum ConsentSource: String {
 
 /// Consent changes that arrive through WhatsApp. Opted-out contacts are also checked at send time,
 /// so a change here stops messages already queued.
+///
+/// Webhooks arrive late and out of order (Meta retries for days), so a change applies only if it is
+/// newer than the contact's stored consent (`consent_at`). Meta's times are whole seconds: an opt-out
+/// applies unless the stored consent is at least a second newer, an opt-in only if it is strictly
+/// newer, so within the same second an opt-out wins.
 enum ConsentChange {
+    /// Returns whether the contact's consent was written.
     @discardableResult
     static func optOut(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw(
             """
-            UPDATE contacts SET consent_status = 'opted_out', consent_source = \(bind: source.rawValue), consent_at = \(bind: at), updated_at = \(bind: Date())
-            WHERE id = \(bind: contactID) AND consent_status <> 'opted_out' RETURNING id
+            UPDATE contacts SET consent_status = 'opted_out', consent_source = \(bind: source.rawValue), consent_at = \(bind: at),
+                updated_at = \(bind: Date())
+            WHERE id = \(bind: contactID) AND (consent_at IS NULL OR consent_at < \(bind: at.addingTimeInterval(1)))
+              AND NOT (consent_status = 'opted_out' AND consent_at >= \(bind: at))
+            RETURNING id
             """
         ).first() != nil
     }
 
+    /// Returns whether the contact's consent was written.
     @discardableResult
     static func optIn(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw(
             """
-            UPDATE contacts SET consent_status = 'opted_in', consent_source = \(bind: source.rawValue), consent_at = \(bind: at), updated_at = \(bind: Date())
-            WHERE id = \(bind: contactID) AND consent_status <> 'opted_in' RETURNING id
+            UPDATE contacts SET consent_status = 'opted_in', consent_source = \(bind: source.rawValue), consent_at = \(bind: at),
+                updated_at = \(bind: Date())
+            WHERE id = \(bind: contactID) AND (consent_at IS NULL OR consent_at < \(bind: at))
+            RETURNING id
             """
         ).first() != nil
     }

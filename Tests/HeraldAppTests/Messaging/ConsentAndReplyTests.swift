@@ -9,10 +9,10 @@ import WhatsApp
 
 @Suite("Consent, replies and clicks")
 struct ConsentAndReplyTests {
-    func text(_ f: MessagingFixture, _ index: Int, _ body: String, id: String, context: Bool = true) -> [UInt8] {
+    func text(_ f: MessagingFixture, _ index: Int, _ body: String, id: String, context: Bool = true, at: Date = Date()) -> [UInt8] {
         f.inbound(
             InboundMessage(
-                wamid: id, from: String(f.messages[index].phone.dropFirst()), timestamp: Date(), type: "text", text: body,
+                wamid: id, from: String(f.messages[index].phone.dropFirst()), timestamp: at, type: "text", text: body,
                 contextID: context ? f.messages[index].wamid : nil
             )
         )
@@ -38,16 +38,60 @@ struct ConsentAndReplyTests {
             #expect(try await f.consent(f.messages[2].contact) == ("opted_out", "whatsapp_stop_button"))
             #expect(try await f.consent(f.messages[3].contact) == ("opted_out", "meta_user_preferences"))
 
-            try await f.deliver(text(f, 0, "START", id: "wamid.in5", context: false))
+            // Meta's times are whole seconds: an opt-in counts only from a later second than the opt-out.
+            let later = Date().addingTimeInterval(2)
+            try await f.deliver(text(f, 0, "START", id: "wamid.in5", context: false, at: later))
             try await f.deliver(WebhookPayloads.userPreferences(
                 wabaID: MessagingFixture.wabaID, phoneNumberID: MessagingFixture.phoneNumberID, displayPhoneNumber: "15550001234",
-                preferences: [UserPreference(waID: String(f.messages[3].phone.dropFirst()), category: "marketing_messages", value: "resume", timestamp: Date())]
+                preferences: [UserPreference(waID: String(f.messages[3].phone.dropFirst()), category: "marketing_messages", value: "resume", timestamp: later)]
             ))
             try await f.deliver(text(f, 1, "please stop sending me these", id: "wamid.in6"))
             try await f.process()
             #expect(try await f.consent(f.messages[0].contact).status == "opted_in")
             #expect(try await f.consent(f.messages[3].contact).status == "opted_in")
             #expect(try await f.consent(f.messages[1].contact).status == "opted_out", "a sentence is a reply, not a keyword")
+        }
+    }
+
+    func preference(_ f: MessagingFixture, _ index: Int, _ value: String, at: Date) -> [UInt8] {
+        WebhookPayloads.userPreferences(
+            wabaID: MessagingFixture.wabaID, phoneNumberID: MessagingFixture.phoneNumberID, displayPhoneNumber: "15550001234",
+            preferences: [
+                UserPreference(waID: String(f.messages[index].phone.dropFirst()), category: "marketing_messages", value: value, timestamp: at)
+            ]
+        )
+    }
+
+    @Test("a consent change older than the stored one is ignored; within one second an opt-out wins", arguments: Engine.available)
+    func consentFollowsEventTime(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 3)
+            let t = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 60).rounded())
+            func apply(_ body: [UInt8]) async throws {
+                try await f.deliver(body)
+                try await f.process()
+            }
+            try await apply(text(f, 0, "STOP", id: "wamid.c1", at: t + 20))
+            try await apply(text(f, 0, "START", id: "wamid.c2", context: false, at: t + 10))
+            #expect(try await f.consent(f.messages[0].contact).status == "opted_out", "a retried START older than the STOP")
+            try await apply(preference(f, 0, "resume", at: t + 15))
+            #expect(try await f.consent(f.messages[0].contact).status == "opted_out", "an older resume")
+            try await apply(text(f, 0, "START", id: "wamid.c3", context: false, at: t + 30))
+            #expect(try await f.consent(f.messages[0].contact) == ("opted_in", "whatsapp_keyword"), "a newer START")
+            try await apply(text(f, 0, "STOP", id: "wamid.c4", context: false, at: t + 30))
+            #expect(try await f.consent(f.messages[0].contact).status == "opted_out", "a STOP in the same second as the START")
+
+            try await apply(text(f, 1, "STOP", id: "wamid.c5", at: Date().addingTimeInterval(-3600)))
+            #expect(try await f.consent(f.messages[1].contact).status == "opted_in", "a STOP older than the opt-in recorded through the API")
+
+            try await apply(preference(f, 2, "stop", at: t + 20))
+            try await apply(text(f, 2, "START", id: "wamid.c6", context: false, at: t + 20))
+            #expect(try await f.consent(f.messages[2].contact) == ("opted_out", "meta_user_preferences"), "a START in the same second as the stop")
+            let stored = try await app.database.read { sql in
+                try await sql.raw("SELECT consent_at FROM contacts WHERE id = \(bind: f.messages[2].contact)").first()!
+                    .decode(column: "consent_at", as: Date.self)
+            }
+            #expect(stored == t + 20)
         }
     }
 

@@ -132,9 +132,12 @@ struct WebhookTests {
     func failures(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let f = try await MessagingFixture.make(app)
+            // The opt-out counts from the failure's time, which must be newer than the contact's opt-in.
+            var stop = f.status(1, "failed", errors: [WebhookError(code: 131050, title: "User stopped marketing")])
+            stop.timestamp = Date()
             try await f.deliver(f.statuses([
                 f.status(0, "failed", errors: [WebhookError(code: 131026, title: "Message undeliverable")]),
-                f.status(1, "failed", errors: [WebhookError(code: 131050, title: "User stopped marketing")]),
+                stop,
             ]))
             try await f.process()
             #expect(try await f.messageStatus(0) == "failed")
