@@ -107,7 +107,8 @@ struct PlatformTests {
         #expect(config.databaseURL == .postgres(host: "db.internal", port: 6543, username: "u", password: "p@ss", database: "herald", tls: .disable))
         let again = try resolve([:])
         #expect(again.databaseURL.kind == .sqlite)
-        let sealed = try config.secretKey.seal("access-token")
-        #expect(try again.secretKey.open(sealed) == "access-token", "the generated key is kept in the data folder")
+        let place = SealedPlace(table: "whatsapp_accounts", column: "access_token_sealed", rowID: UUID())
+        let sealed = try config.secretKey.seal("access-token", for: place)
+        #expect(try again.secretKey.open(sealed, for: place) == "access-token", "the generated key is kept in the data folder")
     }
 }

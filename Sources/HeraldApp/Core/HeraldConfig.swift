@@ -94,9 +94,8 @@ extension HeraldConfig {
             }
             key = parsed
         } else {
-            do { key = try SecretKey.loadOrCreate(in: dataDir) } catch {
-                throw ConfigError("HERALD_SECRET_KEY", "is not set and could not be created in \(dataDir): \(error)")
-            }
+            // Its errors name the key file and say what to do.
+            key = try SecretKey.loadOrCreate(in: dataDir)
         }
         var config = HeraldConfig(
             databaseURL: url, dataDirectory: dataDir, host: value(host, "HERALD_HOST") ?? "127.0.0.1",

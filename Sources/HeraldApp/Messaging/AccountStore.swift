@@ -48,7 +48,9 @@ public struct AccountStore: Sendable {
     public func create(workspaceID: UUID, _ input: Input) async throws -> WhatsAppAccount {
         let id = UUID.timeOrdered()
         let now = Date()
-        let sealed = (try secretKey.seal(input.accessToken), try secretKey.seal(input.appSecret), try secretKey.seal(input.verifyToken))
+        let sealed = (
+            try seal(input.accessToken, .accessToken, id), try seal(input.appSecret, .appSecret, id), try seal(input.verifyToken, .verifyToken, id)
+        )
         try await database.transaction { sql in
             let taken = try await sql.raw("SELECT id FROM whatsapp_accounts WHERE phone_number_id = \(bind: input.phoneNumberID)").first()
             if taken != nil {
@@ -112,11 +114,10 @@ public struct AccountStore: Sendable {
             ).first()
         }
         guard let row else { return nil }
-        return AccountSecrets(
-            accessToken: try secretKey.open(try row.decode(column: "access_token_sealed", as: String.self)),
-            appSecret: try secretKey.open(try row.decode(column: "app_secret_sealed", as: String.self)),
-            verifyToken: try secretKey.open(try row.decode(column: "verify_token_sealed", as: String.self))
-        )
+        func open(_ column: SecretColumn) async throws -> String {
+            try await self.open(try row.decode(column: column.rawValue, as: String.self), column, accountID)
+        }
+        return AccountSecrets(accessToken: try await open(.accessToken), appSecret: try await open(.appSecret), verifyToken: try await open(.verifyToken))
     }
 
     public func credentials(_ account: WhatsAppAccount) async throws -> WhatsAppCredentials {
@@ -130,7 +131,10 @@ public struct AccountStore: Sendable {
         accessToken: String?, appSecret: String?, verifyToken: String?, status: String?
     ) async throws -> WhatsAppAccount {
         let now = Date()
-        let sealed = (try accessToken.map(secretKey.seal), try appSecret.map(secretKey.seal), try verifyToken.map(secretKey.seal))
+        let sealed = (
+            try accessToken.map { try seal($0, .accessToken, id) }, try appSecret.map { try seal($0, .appSecret, id) },
+            try verifyToken.map { try seal($0, .verifyToken, id) }
+        )
         try await database.transaction { sql in
             let row = try await sql.raw(
                 """
