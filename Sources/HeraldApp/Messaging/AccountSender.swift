@@ -72,7 +72,10 @@ struct AccountSender: Sendable {
             return all
         }
         do {
-            try await SendOutcome.record(results, accountID: account.id, workspaceID: account.workspaceID, owner: owner, database: services.database)
+            try await SendOutcome.record(
+                results, accountID: account.id, workspaceID: account.workspaceID, owner: owner, inDoubtSeconds: services.inDoubtSeconds,
+                database: services.database
+            )
             services.metrics.recorded(results)
         } catch {
             // The messages stay 'sending' until their lease ends; status webhooks or the in-doubt timeout settle them.
@@ -87,7 +90,8 @@ struct AccountSender: Sendable {
         } catch let problem as CampaignProblem {
             return .holdCampaign(code: 0, detail: problem.message)
         } catch {
-            return SendOutcome.from(error: error, attempts: recipient.attempts)
+            // Preparing (e.g. uploading the header media) sends no message: a transport failure here is retried.
+            return SendOutcome.from(error: error, attempts: recipient.attempts, sending: false)
         }
         if prepared.template.category.uppercased() == "MARKETING" {
             if recipient.consent != "opted_in" { return .skipped(reason: "the contact is \(recipient.consent.replacingOccurrences(of: "_", with: " "))") }

@@ -44,7 +44,7 @@ struct SendMetrics: Sendable {
         for (_, outcome) in results {
             switch outcome {
             case .accepted: accepted.increment()
-            case .retry, .holdCampaign, .haltAccount: retried.increment()
+            case .retry, .inDoubt, .holdCampaign, .haltAccount: retried.increment()
             case .failed, .suppressedContact, .skipped: failed.increment()
             }
         }

@@ -6,6 +6,9 @@ import WhatsApp
 /// What happened to one claimed message, recorded with the rest of its batch in one transaction.
 enum SendOutcome: Sendable {
     case accepted(wamid: String)
+    /// The request may have reached Meta (timeout, reset, no answer): the message stays `sending` until its
+    /// status webhook settles it or the in-doubt window ends; it is never sent again at once.
+    case inDoubt(detail: String)
     case retry(after: Double, code: Int?, detail: String)
     case failed(code: Int?, detail: String)
     case suppressedContact(code: Int, detail: String)
@@ -15,11 +18,14 @@ enum SendOutcome: Sendable {
 
     static let maxAttempts = 8
 
-    /// Maps an error from the Cloud API to what the pipeline does about it.
-    static func from(error: any Error, attempts: Int, random: Double = Double.random(in: 0..<1)) -> SendOutcome {
+    /// Maps an error from the Cloud API to what the pipeline does about it. `sending` says the error
+    /// came from sending the message itself: a transport failure after its request may have reached
+    /// Meta leaves it in doubt instead of retrying.
+    static func from(error: any Error, attempts: Int, sending: Bool = true, random: Double = Double.random(in: 0..<1)) -> SendOutcome {
         let api = error as? CloudAPIError
         let code = api?.code
         let detail = api.map { "(#\($0.code)) \($0.details ?? $0.message)" } ?? String(describing: error)
+        if sending, let transport = error as? CloudAPITransportError, transport.mayHaveReachedMeta { return .inDoubt(detail: detail) }
         switch errorAction(for: error) {
         case .retry:
             if attempts >= maxAttempts { return .failed(code: code, detail: "gave up after \(attempts) attempts: \(detail)") }
@@ -40,7 +46,7 @@ enum SendOutcome: Sendable {
     /// Writes a batch's outcomes. A message the webhook already advanced (its status arrived first,
     /// matched through the callback data) keeps its later status.
     static func record(
-        _ results: [(Recipient, SendOutcome)], accountID: UUID, workspaceID: UUID, owner: String, database: Database
+        _ results: [(Recipient, SendOutcome)], accountID: UUID, workspaceID: UUID, owner: String, inDoubtSeconds: Double, database: Database
     ) async throws {
         let d = database.dialect
         let now = Date()
@@ -58,6 +64,14 @@ enum SendOutcome: Sendable {
                             status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
                             lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_detail = NULL, updated_at = \(bind: now)
                         WHERE id = \(bind: id)
+                        """
+                    ).run()
+                case .inDoubt(let detail):
+                    try await sql.raw(
+                        """
+                        UPDATE messages SET lease_expires_at = \(bind: now.addingTimeInterval(inDoubtSeconds)),
+                            error_detail = \(bind: "in doubt: " + detail), updated_at = \(bind: now)
+                        WHERE id = \(bind: id) AND status = 'sending'
                         """
                     ).run()
                 case .retry(let after, let code, let detail):

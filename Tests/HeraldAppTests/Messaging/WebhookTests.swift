@@ -98,7 +98,8 @@ struct WebhookTests {
                 consent: "opted_in", name: nil, email: nil, city: nil, country: nil, language: nil, attributes: [:]
             )
             try await SendOutcome.record(
-                [(recipient, .accepted(wamid: "wamid.EARLY"))], accountID: f.account.id, workspaceID: app.workspace.id, owner: "test", database: app.database
+                [(recipient, .accepted(wamid: "wamid.EARLY"))], accountID: f.account.id, workspaceID: app.workspace.id, owner: "test", inDoubtSeconds: 600,
+                database: app.database
             )
             #expect(try await f.messageStatus(2) == "delivered")
             let left = try await app.database.read { sql in
