@@ -1,15 +1,18 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Finds who is calling: a Bearer API key, or a console session cookie. Session requests that change
-/// state through the API must carry the session's CSRF token in `X-CSRF-Token`.
+/// Finds who is calling: a Bearer API key, or a console session cookie. Every session request that may change state
+/// must carry the session's CSRF token: in `X-CSRF-Token` (the console's scripts) or as the `_csrf` field of a form.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let sessionCookie = "herald_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     let keys: APIKeyStore
     let sessions: SessionStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
         var context = context
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
@@ -18,13 +21,29 @@ struct AuthenticationMiddleware: RouterMiddleware {
             else { throw APIError.unauthorized }
             context.access = access
         } else if let token = request.cookies[Self.sessionCookie]?.value, let access = try await sessions.authenticate(token) {
-            if request.uri.path.hasPrefix("/api"), ![.get, .head, .options].contains(request.method) {
-                guard let sent = request.headers[.init("X-CSRF-Token")!], let expected = access.csrfToken,
-                    Tokens.constantTimeEquals(sent, expected)
-                else { throw APIError(.forbidden, "csrf", "the request lacks a valid X-CSRF-Token header") }
-            }
             context.access = access
+            // Checked whatever the path: the router ignores empty segments, so `//api/…` reaches the API too.
+            if ![.get, .head, .options].contains(request.method) {
+                try await Self.requireCSRFToken(&request, context: context, expected: access.csrfToken)
+            }
         }
         return try await next(request, context)
+    }
+
+    /// Accepts the header, or else a form's `_csrf` field; the form's body is kept for the handler to read.
+    static func requireCSRFToken(_ request: inout Request, context: Context, expected: String?) async throws {
+        if let sent = request.headers[csrfHeader] {
+            guard let expected, Tokens.constantTimeEquals(sent, expected) else {
+                throw APIError(.forbidden, "csrf", "the request lacks a valid X-CSRF-Token header")
+            }
+            return
+        }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw APIError(.forbidden, "csrf", "the request lacks a valid X-CSRF-Token header")
+        }
+        let form = FormData.parse(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        guard let sent = form["_csrf"], let expected, Tokens.constantTimeEquals(sent, expected) else {
+            throw APIError(.forbidden, "csrf", "the form has expired; reload the page and try again")
+        }
     }
 }

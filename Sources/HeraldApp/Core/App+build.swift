@@ -35,7 +35,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     ClickController(database: services.database, web: web).addRoutes(to: router)
     PublicMediaController(media: services.messaging.media).addRoutes(to: router)
 
-    web.addRoutes(to: router, services: services, secureCookies: config.secureCookies)
+    web.addRoutes(to: router, services: services, secureCookies: config.sessionCookiesSecure)
     return router
 }
 

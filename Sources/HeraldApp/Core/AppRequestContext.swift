@@ -11,8 +11,12 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
-    /// Bodies are decoded up to this size; imports stream and are not bound by it.
-    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+    /// Bodies are decoded up to this size: 64 KiB before sign-in (the login form; nothing else unauthenticated reads a
+    /// body through this limit), 32 MiB after. Imports stream and are not bound by it.
+    public var maxUploadSize: Int { access == nil ? Self.anonymousBodyLimit : Self.bodyLimit }
+
+    static let anonymousBodyLimit = 64 * 1024
+    static let bodyLimit = 32 * 1024 * 1024
 }
 
 /// A request that has passed authentication: handlers receive the workspace and role as plain values.
@@ -27,7 +31,7 @@ public struct AuthenticatedContext: ChildRequestContext {
         self.logger[metadataKey: "workspace_id"] = .string(access.workspaceID.uuidString)
     }
 
-    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+    public var maxUploadSize: Int { AppRequestContext.bodyLimit }
 }
 
 /// Who is acting, in which workspace, with which role.

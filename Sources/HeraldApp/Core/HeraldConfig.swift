@@ -27,6 +27,9 @@ public struct HeraldConfig: Sendable {
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
     public var sendPollSeconds: Double = 0.25
 
+    /// Session cookies are `Secure` when asked for, or when the public URL is https: people then reach Herald over TLS.
+    public var sessionCookiesSecure: Bool { secureCookies || publicURL?.lowercased().hasPrefix("https://") == true }
+
     /// Base of public links, without a trailing slash.
     public var publicBaseURL: String {
         if let publicURL, !publicURL.isEmpty { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }

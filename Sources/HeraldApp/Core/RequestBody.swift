@@ -22,10 +22,15 @@ extension Request {
         do {
             return try await body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(context.maxUploadSize / 1_048_576) MiB")
+            throw Self.tooLarge(limit: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(context.maxUploadSize / 1_048_576) MiB")
+            throw Self.tooLarge(limit: context.maxUploadSize)
         }
+    }
+
+    static func tooLarge(limit: Int) -> APIError {
+        let size = limit >= 1_048_576 ? "\(limit / 1_048_576) MiB" : "\(limit / 1024) KiB"
+        return APIError(.contentTooLarge, "body_too_large", "the body is larger than \(size)")
     }
 }
 
