@@ -87,4 +87,46 @@ struct AccessTests {
             #expect(try await app.services.users.verify(email: "owner@acme.test", password: "wrong horse") == nil)
         }
     }
+
+    @Test("only an owner may change or remove an owner", arguments: Engine.available)
+    func owners(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let first = try #require(try await app.request(.post, "/api/users", json: #"{"email":"one@acme.test","password":"correct horse","role":"owner"}"#).json["id"].string)
+            let second = try #require(try await app.request(.post, "/api/users", json: #"{"email":"two@acme.test","password":"correct horse","role":"owner"}"#).json["id"].string)
+            let member = try #require(try await app.request(.post, "/api/users", json: #"{"email":"m@acme.test","password":"correct horse"}"#).json["id"].string)
+            let admin = try #require(try await app.request(.post, "/api/api-keys", json: #"{"name":"Admin","role":"admin"}"#).json["secret"].string)
+            for role in ["admin", "member", "viewer", "owner"] {
+                expectError(try await app.request(.patch, "/api/users/\(first)", json: #"{"role":"\#(role)"}"#, key: admin), .forbidden, code: "forbidden")
+            }
+            expectError(try await app.request(.delete, "/api/users/\(first)", key: admin), .forbidden, code: "forbidden")
+            let ownerKey = try #require(try await app.services.keys.list(workspaceID: app.workspace.id).first { $0.role == .owner })
+            expectError(try await app.request(.delete, "/api/api-keys/\(ownerKey.id.uuidString.lowercased())", key: admin), .forbidden, code: "forbidden")
+            #expect(try await app.request(.get, "/api/contacts").status == .ok, "the owner's key still works")
+            let users = try await app.services.users.list(workspaceID: app.workspace.id)
+            #expect(users.filter { $0.role == .owner }.count == 2, "both owners are still owners")
+            // An admin still manages everyone else.
+            #expect(try await app.request(.patch, "/api/users/\(member)", json: #"{"role":"viewer"}"#, key: admin).status == .ok)
+            expectError(try await app.request(.patch, "/api/users/\(member)", json: #"{"role":"owner"}"#, key: admin), .forbidden)
+            #expect(try await app.request(.delete, "/api/users/\(member)", key: admin).status == .noContent)
+            // An owner may demote and remove another owner, but never the last one.
+            let demoted = try await app.request(.patch, "/api/users/\(second)", json: #"{"role":"admin"}"#)
+            #expect(demoted.status == .ok && demoted.json["role"].string == "admin", "\(demoted.text)")
+            expectError(try await app.request(.patch, "/api/users/\(first)", json: #"{"role":"admin"}"#), .conflict, code: "last_owner")
+            expectError(try await app.request(.delete, "/api/users/\(first)"), .conflict, code: "last_owner")
+            #expect(try await app.request(.patch, "/api/users/\(second)", json: #"{"role":"owner"}"#).status == .ok)
+            #expect(try await app.request(.delete, "/api/users/\(first)").status == .noContent)
+        }
+    }
+
+    @Test("an admin signed in to the console cannot demote an owner either", arguments: Engine.available)
+    func ownersFromSession(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let owner = try await app.services.users.create(workspaceID: app.workspace.id, email: "o@acme.test", password: "correct horse", role: .owner)
+            let (cookie, csrf) = try await WebConsoleTests.signIn(app, email: "admin@acme.test", role: .admin)
+            let headers: HTTPFields = [.cookie: cookie, .init("X-CSRF-Token")!: csrf]
+            expectError(try await app.request(.patch, "/api/users/\(owner.id)", json: #"{"role":"viewer"}"#, key: "", headers: headers), .forbidden)
+            expectError(try await app.request(.delete, "/api/users/\(owner.id)", key: "", headers: headers), .forbidden)
+            #expect(try await app.services.users.list(workspaceID: app.workspace.id).contains { $0.id == owner.id && $0.role == .owner })
+        }
+    }
 }

@@ -57,13 +57,14 @@ public struct APIKeyStore: Sendable {
         }
     }
 
-    public func revoke(workspaceID: UUID, id: UUID) async throws {
-        let found = try await database.transaction { sql in
-            try await sql.raw(
-                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, \(bind: Date())) WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID) RETURNING id"
-            ).first() != nil
+    /// Revokes a key. An owner's key is an owner: only an owner may revoke it.
+    public func revoke(workspaceID: UUID, id: UUID, by actor: Role) async throws {
+        try await database.transaction { sql in
+            let row = try await sql.raw("SELECT role FROM api_keys WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)").first()
+            guard let row else { throw APIError.notFound("API key") }
+            if try row.decode(column: "role", as: String.self) == Role.owner.rawValue, actor != .owner { throw APIError.forbidden }
+            try await sql.raw("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, \(bind: Date())) WHERE id = \(bind: id)").run()
         }
-        if !found { throw APIError.notFound("API key") }
     }
 
     /// The access a presented key grants, or nil for an unknown or revoked key.

@@ -58,7 +58,8 @@ struct SettingsController {
 
     @Sendable func revokeKey(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireAdmin()
-        try await keys.revoke(workspaceID: context.access.workspaceID, id: try context.parameters.uuid("id", what: "API key"))
+        let id = try context.parameters.uuid("id", what: "API key")
+        try await keys.revoke(workspaceID: context.access.workspaceID, id: id, by: context.access.role)
         return Response(status: .noContent)
     }
 
@@ -86,13 +87,13 @@ struct SettingsController {
         let reader = try FieldReader(try await request.jsonBody(context: context))
         try reader.rejectUnknown(["role"])
         let role = try Self.role(reader, default: nil)
-        if role == .owner, context.access.role != .owner { throw APIError.forbidden }
-        return try JSONResponse.make(try await users.updateRole(workspaceID: context.access.workspaceID, id: id, role: role))
+        return try JSONResponse.make(try await users.updateRole(workspaceID: context.access.workspaceID, id: id, role: role, by: context.access.role))
     }
 
     @Sendable func deleteUser(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireAdmin()
-        try await users.delete(workspaceID: context.access.workspaceID, id: try context.parameters.uuid("id", what: "user"))
+        let id = try context.parameters.uuid("id", what: "user")
+        try await users.delete(workspaceID: context.access.workspaceID, id: id, by: context.access.role)
         return Response(status: .noContent)
     }
 

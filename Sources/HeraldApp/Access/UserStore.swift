@@ -75,13 +75,14 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Changes a user's role and returns the user as stored.
-    public func updateRole(workspaceID: UUID, id: UUID, role: Role) async throws -> User {
-        try await database.transaction { sql in
-            guard let row = try await sql.raw("SELECT role FROM users WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)").first() else {
-                throw APIError.notFound("user")
-            }
-            if try row.decode(column: "role", as: String.self) == Role.owner.rawValue, role != .owner {
+    /// Changes a user's role and returns the user as stored. Only an owner may change an owner's role or grant it.
+    public func updateRole(workspaceID: UUID, id: UUID, role: Role, by actor: Role) async throws -> User {
+        if role == .owner, actor != .owner { throw APIError.forbidden }
+        let d = database.dialect
+        return try await database.transaction { sql in
+            let current = try await Self.lockedRole(sql, d, workspaceID: workspaceID, id: id)
+            if current == .owner, actor != .owner { throw APIError.forbidden }
+            if current == .owner, role != .owner {
                 try await Self.requireAnotherOwner(sql, workspaceID: workspaceID, except: id)
             }
             return try Self.decode(
@@ -90,16 +91,26 @@ public struct UserStore: Sendable {
         }
     }
 
-    public func delete(workspaceID: UUID, id: UUID) async throws {
+    /// Removes a user. Only an owner may remove an owner, and never the last one.
+    public func delete(workspaceID: UUID, id: UUID, by actor: Role) async throws {
+        let d = database.dialect
         try await database.transaction { sql in
-            guard let row = try await sql.raw("SELECT role FROM users WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)").first() else {
-                throw APIError.notFound("user")
-            }
-            if try row.decode(column: "role", as: String.self) == Role.owner.rawValue {
+            if try await Self.lockedRole(sql, d, workspaceID: workspaceID, id: id) == .owner {
+                guard actor == .owner else { throw APIError.forbidden }
                 try await Self.requireAnotherOwner(sql, workspaceID: workspaceID, except: id)
             }
             try await sql.raw("DELETE FROM users WHERE id = \(bind: id)").run()
         }
+    }
+
+    /// The user's role, after locking the workspace's row on PostgreSQL so that two owners demoting each other at
+    /// once cannot both see the other as the owner who remains (SQLite runs one writer at a time anyway).
+    private static func lockedRole(_ sql: any SQLDatabase, _ d: Dialect, workspaceID: UUID, id: UUID) async throws -> Role {
+        _ = try await sql.raw("SELECT id FROM workspaces WHERE id = \(bind: workspaceID)\(d.forUpdate)").first()
+        guard let row = try await sql.raw("SELECT role FROM users WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)").first() else {
+            throw APIError.notFound("user")
+        }
+        return Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .viewer
     }
 
     private static func requireAnotherOwner(_ sql: any SQLDatabase, workspaceID: UUID, except id: UUID) async throws {

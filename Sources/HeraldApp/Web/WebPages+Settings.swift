@@ -67,7 +67,7 @@ extension WebPages {
     @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await settingsForm(request, context) { _, access in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("API key") }
-            try await services.keys.revoke(workspaceID: access.workspaceID, id: id)
+            try await services.keys.revoke(workspaceID: access.workspaceID, id: id, by: access.role)
             return ["notice": "API key revoked."]
         }
     }
