@@ -61,23 +61,3 @@ struct ClickController {
         return components.string ?? url
     }
 }
-
-/// `GET /media/{token}/{filename}`: the stable public address of a library file, for header links.
-struct PublicMediaController {
-    let media: MediaStore
-
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("media/:token/:filename", use: serve)
-    }
-
-    @Sendable func serve(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let token = context.parameters.get("token"), token.count <= 64, let item = try await media.find(publicToken: token),
-            let data = FileManager.default.contents(atPath: media.path(item.id))
-        else { throw APIError.notFound("the file") }
-        return Response(
-            status: .ok,
-            headers: [.contentType: item.mimeType, .cacheControl: "public, max-age=86400", .contentLength: String(data.count)],
-            body: .init(byteBuffer: ByteBuffer(data: data))
-        )
-    }
-}

@@ -48,7 +48,7 @@ public struct MediaStore: Sendable {
 
     func path(_ id: UUID) -> String { "\(directory)/\(id.uuidString.lowercased())" }
 
-    /// Checks type and size, writes the file, then records it; a failed write stores nothing.
+    /// Checks type, size and content, writes the file, then records it; a failed write stores nothing.
     public func save(workspaceID: UUID, mimeType: String, filename: String, bytes: [UInt8]) async throws -> MediaItem {
         let mime = mimeType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard let rule = MediaItem.rules[mime] else {
@@ -65,6 +65,10 @@ public struct MediaStore: Sendable {
                 "a WhatsApp \(rule.kind) may be at most \(rule.maxBytes / 1024 / 1024) MB; this file is \(String(format: "%.1f", Double(bytes.count) / 1024 / 1024)) MB",
                 field: "file"
             )
+        }
+        guard MediaSignature.matches(bytes, mimeType: mime) else {
+            let expected = MediaSignature.describe(mime, kind: rule.kind)
+            throw APIError.invalid("file", "the file's content is not \(expected), as its Content-Type \(mime) says it is", code: "content_mismatch")
         }
         let clean = Self.cleanFilename(filename)
         let id = UUID.timeOrdered()

@@ -126,7 +126,11 @@ struct CampaignAPITests {
             expectError(try await app.request(.post, "/api/media?filename=a.gif", body: "GIF89a", contentType: "image/gif"), .unsupportedMediaType)
             let big = String(repeating: "x", count: 5 * 1024 * 1024 + 1)
             expectError(try await app.request(.post, "/api/media?filename=big.png", body: big, contentType: "image/png"), .contentTooLarge, code: "media_too_large")
-            let saved = try await app.request(.post, "/api/media?filename=My%20Banner.png", body: "\u{89}PNG fake", contentType: "image/png")
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("fake".utf8)  // a PNG's signature: the bytes are checked
+            let saved = try await app.client.executeRequest(
+                uri: "/api/media?filename=My%20Banner.png", method: .post, headers: [.authorization: "Bearer \(app.key)", .contentType: "image/png"],
+                body: ByteBuffer(bytes: png)
+            )
             #expect(saved.status == .created, "\(saved.text)")
             #expect(saved.json["kind"].string == "image")
             #expect(saved.json["filename"].string == "My_Banner.png")
