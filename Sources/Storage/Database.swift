@@ -77,7 +77,7 @@ public final class Database: Sendable {
         case .sqlite(_, let readers, _, let next):
             return try await body(readers[next.advance() % readers.count].sql(queryLogLevel: .trace))
         case .postgres(let client, _):
-            return try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
+            return try await DatabaseError.redacted { try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) } }
         }
     }
 
@@ -91,16 +91,11 @@ public final class Database: Sendable {
         while true {
             do {
                 return try await transaction(body)
-            } catch let error as PSQLError where attempt < attempts && Self.isConflict(error) {
+            } catch let error as DatabaseError where attempt < attempts && error.isConflict {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
             }
         }
-    }
-
-    static func isConflict(_ error: PSQLError) -> Bool {
-        guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state == "40P01" || state == "40001"
     }
 
     public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -122,9 +117,12 @@ public final class Database: Sendable {
             do {
                 return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
             } catch let error as PostgresTransactionError {
-                // Callers see what their own code threw (after the rollback), as on SQLite.
-                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
-                throw error
+                // Callers see what their own code threw (after the rollback), as on SQLite; PostgreSQL's own errors
+                // as a DatabaseError, which keeps the bound values out of every log line that mentions it.
+                if let closureError = error.closureError, error.rollbackError == nil { throw DatabaseError.redacting(closureError) }
+                throw DatabaseError.redacting(error)
+            } catch {
+                throw DatabaseError.redacting(error)
             }
         }
     }

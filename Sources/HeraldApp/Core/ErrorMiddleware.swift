@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Storage
 
 /// Turns every error into the JSON error shape (or a small HTML page for console routes),
 /// logs unexpected ones at error level with the request id, and never leaks internal text.
@@ -22,7 +23,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[name] = value
             }
         } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            // A database error is its SQLSTATE and message only (DatabaseError): never the values bound to the query.
+            let logged = DatabaseError.redacting(error)
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: logged))", "path": "\(request.uri.path)"])
             response = try APIError(.internalServerError, "internal", "something went wrong on our side; the request id is \(context.id)")
                 .response(from: request, context: context)
         }
