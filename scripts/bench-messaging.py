@@ -77,7 +77,7 @@ class Stack:
         self.base = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url or f"sqlite://{self.work}/herald.sqlite"
         self.env = dict(os.environ, HERALD_DATABASE_URL=self.database_url, HERALD_DATA_DIR=self.work, HERALD_PORT=str(self.port),
-                        HERALD_LOG_LEVEL="warning")
+                        HERALD_LOG_LEVEL="warning", HERALD_ALLOWED_API_HOSTS="127.0.0.1")
         sim_args = [BIN, "simulator", "--port", str(self.sim_port), "--app-secret", SECRET, "--access-token", TOKEN,
                     "--throughput", str(throughput), "--time-scale", "0.01", "--link-base", self.base, "--log-level", "error"]
         if webhooks:

@@ -275,7 +275,8 @@ stage_browser() {
     port=$(pg_free_port)
     local base="http://127.0.0.1:$port"
     echo "> herald serve --port $port --host 127.0.0.1 (log: ${log#"$ROOT"/})"
-    "$HERALD_BIN" serve --port "$port" --host 127.0.0.1 --data-dir "$server_data" </dev/null >"$log" 2>&1 &
+    # The browser tests point an account at a local `herald simulator`.
+    HERALD_ALLOWED_API_HOSTS=127.0.0.1 "$HERALD_BIN" serve --port "$port" --host 127.0.0.1 --data-dir "$server_data" </dev/null >"$log" 2>&1 &
     server_pid=$!
     server_pidfile="$RUN_TMP/server-$label.pid"
     echo "$server_pid" >"$server_pidfile"

@@ -108,6 +108,23 @@ struct CloudAPIClientTests {
         #expect(server.requests.allSatisfy { $0.method == .GET && $0.headers["Authorization"] == ["Bearer EAAG-token"] })
     }
 
+    @Test("paging.next on another host is not followed, so the token stays with the configured base URL")
+    func pagingStaysOnHost() async throws {
+        let elsewhere = try await StubCloudAPIServer { _ in (.ok, #"{"data":[]}"#) }
+        let next = "\(elsewhere.baseURL)/v21.0/102290129340398/message_templates?after=C1"
+        let server = try await StubCloudAPIServer { _ in
+            (
+                .ok,
+                #"{"data":[{"name":"first","language":"en","status":"APPROVED","category":"MARKETING","id":"1","components":[]}],"paging":{"next":"\#(next)"}}"#
+            )
+        }
+        let templates = try await client(server).listTemplates()
+        try await server.stop()
+        try await elsewhere.stop()
+        #expect(templates.map(\.name) == ["first"])
+        #expect(elsewhere.requests.isEmpty, "the token went to \(elsewhere.baseURL)")
+    }
+
     @Test("media uploads as multipart and returns the media id")
     func uploadMedia() async throws {
         let server = try await StubCloudAPIServer { _ in (.ok, #"{"id":"4490709327384033"}"#) }

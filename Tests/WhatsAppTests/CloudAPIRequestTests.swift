@@ -47,11 +47,15 @@ struct CloudAPIRequestTests {
         #expect(CloudAPIClient.nextRequest(after: last, endpoint: endpoint, credentials: credentials, seenCursors: &seen) == nil)
         let empty = TemplatePage(templates: [], afterCursor: "C", next: "https://graph.facebook.com/next")
         #expect(CloudAPIClient.nextRequest(after: empty, endpoint: endpoint, credentials: credentials, seenCursors: &seen) == nil)
-        let nextOnly = TemplatePage(templates: [template], afterCursor: nil, next: "https://graph.facebook.com/v21.0/x?after=D")
+        let nextOnly = TemplatePage(templates: [template], afterCursor: nil, next: "http://127.0.0.1:9090/v21.0/x?after=D")
         #expect(
             CloudAPIClient.nextRequest(after: nextOnly, endpoint: endpoint, credentials: credentials, seenCursors: &seen)?.url
-                == "https://graph.facebook.com/v21.0/x?after=D"
+                == "http://127.0.0.1:9090/v21.0/x?after=D"
         )
+        for elsewhere in ["https://graph.facebook.com/v21.0/x?after=E", "http://127.0.0.1:90901/v21.0/x", "http://127.0.0.1:9090@evil.example/v21.0/x"] {
+            let foreign = TemplatePage(templates: [template], afterCursor: nil, next: elsewhere)
+            #expect(CloudAPIClient.nextRequest(after: foreign, endpoint: endpoint, credentials: credentials, seenCursors: &seen) == nil, "\(elsewhere)")
+        }
     }
 
     @Test("templates are created on the WABA and the phone number is read by its ID")

@@ -78,6 +78,7 @@ class Stack:
             HERALD_PORT=str(port),
             HERALD_PUBLIC_URL=f"http://127.0.0.1:{self.webhook_port}",
             HERALD_SEND_IN_DOUBT_SECONDS="15",
+            HERALD_ALLOWED_API_HOSTS="127.0.0.1",  # accounts point at the simulator
             HERALD_LOG_LEVEL="notice",
         )
         return env

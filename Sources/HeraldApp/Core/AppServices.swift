@@ -18,7 +18,8 @@ public struct AppServices: Sendable {
     public var segments: SegmentService { messaging.segments }
 
     /// `config` supplies the secret key, data folder and public address the messaging parts use;
-    /// tests that do not send messages may leave it out.
+    /// tests that do not send messages may leave it out (and get a random key, a temporary folder and
+    /// Cloud API hosts on this machine allowed).
     public init(database: Database, bcryptCost: UInt8 = 11, config: HeraldConfig? = nil, httpClient: HTTPClient = .shared) {
         self.database = database
         self.workspaces = WorkspaceStore(database: database)
@@ -33,7 +34,7 @@ public struct AppServices: Sendable {
             database: database, secretKey: config?.secretKey ?? .random(),
             dataDirectory: config?.dataDirectory ?? NSTemporaryDirectory() + "herald-\(UUID().uuidString)",
             httpClient: httpClient, publicBaseURL: config?.publicBaseURL ?? "http://127.0.0.1:8080",
-            inDoubtSeconds: config?.sendInDoubtSeconds ?? 600
+            inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, apiHosts: config?.allowedAPIHosts ?? .loopback
         )
     }
 }

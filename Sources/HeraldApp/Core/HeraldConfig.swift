@@ -26,6 +26,8 @@ public struct HeraldConfig: Sendable {
     public var segmentRefreshSeconds: Double = 300
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
     public var sendPollSeconds: Double = 0.25
+    /// Where accounts' access tokens may be sent: Meta, and hosts from `HERALD_ALLOWED_API_HOSTS` (a simulator, a proxy).
+    public var allowedAPIHosts: CloudAPIHosts = .metaOnly
 
     /// Session cookies are `Secure` when asked for, or when the public URL is https: people then reach Herald over TLS.
     public var sessionCookiesSecure: Bool { secureCookies || publicURL?.lowercased().hasPrefix("https://") == true }
@@ -115,6 +117,11 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SEND_IN_DOUBT_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
             }
             config.sendInDoubtSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_ALLOWED_API_HOSTS") {
+            do { config.allowedAPIHosts = try CloudAPIHosts(parsing: text) } catch {
+                throw ConfigError("HERALD_ALLOWED_API_HOSTS", "must list host or host:port, comma-separated (e.g. 127.0.0.1:9090); got '\(error.entry)'")
+            }
         }
         if let text = value(nil, "HERALD_SEGMENT_REFRESH_SECONDS") {
             guard let seconds = Double(text), seconds >= 1 else {

@@ -18,7 +18,7 @@ struct AccountController {
 
     static let tiers = ["TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"]
 
-    static func parse(_ reader: FieldReader) throws -> AccountStore.Input {
+    static func parse(_ reader: FieldReader, hosts: CloudAPIHosts) throws -> AccountStore.Input {
         try reader.rejectUnknown([
             "name", "phone_number_id", "waba_id", "display_phone_number", "access_token", "app_secret", "verify_token", "api_base_url",
             "api_version", "throughput", "messaging_tier",
@@ -31,7 +31,7 @@ struct AccountController {
             appSecret: try reader.string("app_secret", required: true, maxLength: 512)!,
             verifyToken: try reader.string("verify_token", required: true, maxLength: 512)!
         )
-        if let base = try baseURL(reader) { input.apiBaseURL = base }
+        if let base = try baseURL(reader, hosts: hosts) { input.apiBaseURL = base }
         if let version = try apiVersion(reader) { input.apiVersion = version }
         if let throughput = try throughput(reader) { input.throughput = throughput }
         if let tier = try tier(reader) { input.messagingTier = tier }
@@ -43,11 +43,10 @@ struct AccountController {
         guard text.allSatisfy(\.isNumber) else { throw APIError.invalid(reader.name(key), "\(key) is the numeric id Meta shows, e.g. 106540352242922") }
         return text
     }
-    static func baseURL(_ reader: FieldReader) throws -> String? {
+    /// The base URL without a trailing slash; only hosts the access token may be sent to.
+    static func baseURL(_ reader: FieldReader, hosts: CloudAPIHosts) throws -> String? {
         guard let text = try reader.string("api_base_url", maxLength: 300) else { return nil }
-        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw APIError.invalid(reader.name("api_base_url"), "api_base_url must be an http(s) URL such as https://graph.facebook.com")
-        }
+        if let problem = hosts.problem(with: text) { throw APIError.invalid(reader.name("api_base_url"), problem) }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
     static func apiVersion(_ reader: FieldReader) throws -> String? {
@@ -75,7 +74,7 @@ struct AccountController {
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireAdmin()
-        let input = try Self.parse(try FieldReader(try await request.jsonBody(context: context), path: ""))
+        let input = try Self.parse(try FieldReader(try await request.jsonBody(context: context), path: ""), hosts: services.accounts.apiHosts)
         return try JSONResponse.make(try await services.accounts.create(workspaceID: context.access.workspaceID, input), status: .created)
     }
 
@@ -101,10 +100,16 @@ struct AccountController {
         if let status, status != "active", status != "halted" {
             throw APIError.invalid("status", "status is active (resume sending) or halted (stop sending)")
         }
+        let apiBaseURL = try Self.baseURL(reader, hosts: services.accounts.apiHosts)
+        let accessToken = try reader.string("access_token", maxLength: 4096)
+        // Otherwise an admin could send the stored token to a host of their choosing.
+        if let apiBaseURL, apiBaseURL != existing.apiBaseURL, accessToken == nil {
+            throw APIError.invalid("access_token", "give the access token again when changing api_base_url")
+        }
         let updated = try await services.accounts.update(
             workspaceID: context.access.workspaceID, id: existing.id, name: try reader.string("name", maxLength: 100),
-            throughput: try Self.throughput(reader), messagingTier: try Self.tier(reader), apiBaseURL: try Self.baseURL(reader),
-            apiVersion: try Self.apiVersion(reader), accessToken: try reader.string("access_token", maxLength: 4096),
+            throughput: try Self.throughput(reader), messagingTier: try Self.tier(reader), apiBaseURL: apiBaseURL,
+            apiVersion: try Self.apiVersion(reader), accessToken: accessToken,
             appSecret: try reader.string("app_secret", maxLength: 512), verifyToken: try reader.string("verify_token", maxLength: 512), status: status
         )
         return try JSONResponse.make(updated)
@@ -121,10 +126,6 @@ struct AccountController {
     @Sendable func test(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
         let account = try await account(context)
-        let client = CloudAPIClient(
-            httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account),
-            timeout: .seconds(5)
-        )
         struct Result: Encodable {
             let ok: Bool
             let display_phone_number: String?
@@ -133,6 +134,10 @@ struct AccountController {
             let error: String?
         }
         do {
+            let client = CloudAPIClient(
+                httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account),
+                timeout: .seconds(5)
+            )
             let info = try await client.phoneNumberInfo()
             return try JSONResponse.make(
                 Result(ok: true, display_phone_number: info.displayPhoneNumber, verified_name: info.verifiedName, quality_rating: info.qualityRating, error: nil)
@@ -140,7 +145,8 @@ struct AccountController {
         } catch let error as CloudAPIError {
             return try JSONResponse.make(Result(ok: false, display_phone_number: nil, verified_name: nil, quality_rating: nil, error: "(#\(error.code)) \(error.message)"))
         } catch {
-            return try JSONResponse.make(Result(ok: false, display_phone_number: nil, verified_name: nil, quality_rating: nil, error: "could not reach \(account.apiBaseURL): \(error)"))
+            let message = CloudAPIFailure.summary(error, baseURL: account.apiBaseURL)
+            return try JSONResponse.make(Result(ok: false, display_phone_number: nil, verified_name: nil, quality_rating: nil, error: message))
         }
     }
 
@@ -166,7 +172,7 @@ struct TemplateSync {
         do { templates = try await client.listTemplates() } catch let error as CloudAPIError {
             throw APIError(.badGateway, "whatsapp_error", "Meta refused the template list: (#\(error.code)) \(error.message)")
         } catch {
-            throw APIError(.badGateway, "whatsapp_unreachable", "could not reach \(account.apiBaseURL): \(error)")
+            throw APIError(.badGateway, "whatsapp_unreachable", CloudAPIFailure.summary(error, baseURL: account.apiBaseURL))
         }
         return try await services.templates.replaceAll(workspaceID: account.workspaceID, accountID: account.id, templates: templates)
     }

@@ -7,6 +7,8 @@ import WhatsApp
 public struct AccountStore: Sendable {
     let database: Database
     let secretKey: SecretKey
+    /// Where access tokens may be sent; an account stored with another host gets no credentials.
+    var apiHosts: CloudAPIHosts = .metaOnly
 
     static let columns: SQLQueryString = """
         id, workspace_id, name, phone_number_id, waba_id, display_phone_number, api_base_url, api_version,
@@ -121,6 +123,9 @@ public struct AccountStore: Sendable {
     }
 
     public func credentials(_ account: WhatsAppAccount) async throws -> WhatsAppCredentials {
+        if let problem = apiHosts.problem(with: account.apiBaseURL) {
+            throw APIError(.unprocessableContent, "api_host_not_allowed", "the access token is not sent there: \(problem)", field: "api_base_url")
+        }
         guard let secrets = try await secrets(accountID: account.id) else { throw APIError.notFound("the WhatsApp account") }
         return WhatsAppCredentials(phoneNumberID: account.phoneNumberID, wabaID: account.wabaID, accessToken: secrets.accessToken)
     }

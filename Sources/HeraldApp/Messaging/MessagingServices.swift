@@ -19,9 +19,12 @@ public struct MessagingServices: Sendable {
     public let inDoubtSeconds: Double
     let metrics = SendMetrics()
 
-    public init(database: Database, secretKey: SecretKey, dataDirectory: String, httpClient: HTTPClient, publicBaseURL: String, inDoubtSeconds: Double) {
+    public init(
+        database: Database, secretKey: SecretKey, dataDirectory: String, httpClient: HTTPClient, publicBaseURL: String, inDoubtSeconds: Double,
+        apiHosts: CloudAPIHosts = .metaOnly
+    ) {
         self.database = database
-        self.accounts = AccountStore(database: database, secretKey: secretKey)
+        self.accounts = AccountStore(database: database, secretKey: secretKey, apiHosts: apiHosts)
         self.templates = TemplateStore(database: database)
         self.campaigns = CampaignStore(database: database)
         self.media = MediaStore(database: database, dataDirectory: dataDirectory)

@@ -83,7 +83,9 @@ extension WebPages {
                 "name", "phone_number_id", "waba_id", "display_phone_number", "access_token", "app_secret", "verify_token", "api_base_url",
                 "api_version", "throughput", "messaging_tier",
             ]
-            let input = try AccountController.parse(try FieldReader(form.json(fields, numbers: ["throughput"])))
+            let input = try AccountController.parse(
+                try FieldReader(form.json(fields, numbers: ["throughput"])), hosts: services.messaging.accounts.apiHosts
+            )
             let account = try await services.messaging.accounts.create(workspaceID: access.workspaceID, input)
             return ["notice": "Account “\(account.name)” added. Test the connection, then sync its templates."]
         }

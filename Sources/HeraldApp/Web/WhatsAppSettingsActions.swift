@@ -7,21 +7,19 @@ struct ConnectionTest {
     let services: MessagingServices
 
     func run(_ account: WhatsAppAccount) async throws -> (ok: Bool, message: String) {
-        let client = CloudAPIClient(
-            httpClient: services.httpClient,
-            endpoint: account.endpoint,
-            credentials: try await services.accounts.credentials(account),
-            timeout: .seconds(5)
-        )
         do {
+            let client = CloudAPIClient(
+                httpClient: services.httpClient,
+                endpoint: account.endpoint,
+                credentials: try await services.accounts.credentials(account),
+                timeout: .seconds(5)
+            )
             let info = try await client.phoneNumberInfo()
             let name = info.verifiedName.map { " (\($0))" } ?? ""
             let quality = info.qualityRating.map { ", quality \($0)" } ?? ""
             return (true, "Connected to \(info.displayPhoneNumber ?? account.phoneNumberID)\(name)\(quality).")
-        } catch let error as CloudAPIError {
-            return (false, "Meta refused the request: (#\(error.code)) \(error.message)")
         } catch {
-            return (false, "Could not reach \(account.apiBaseURL): \(error)")
+            return (false, CloudAPIFailure.summary(error, baseURL: account.apiBaseURL))
         }
     }
 }

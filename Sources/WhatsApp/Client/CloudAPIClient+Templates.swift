@@ -26,7 +26,8 @@ extension CloudAPIClient {
     }
 
     /// The request for the page after `page`, or nil on the last page. The `after` cursor is
-    /// preferred over `paging.next` so the configured base URL (simulator, proxy) stays in use.
+    /// preferred over `paging.next` so the configured base URL (simulator, proxy) stays in use;
+    /// a `paging.next` elsewhere is not followed, as it would carry the access token there.
     static func nextRequest(
         after page: TemplatePage,
         endpoint: CloudAPIEndpoint,
@@ -38,7 +39,7 @@ extension CloudAPIClient {
             guard seenCursors.insert(cursor).inserted else { return nil }
             return .listTemplates(after: cursor, endpoint: endpoint, credentials: credentials)
         }
-        guard let next = page.next, seenCursors.insert(next).inserted else { return nil }
+        guard let next = page.next, next.hasPrefix(endpoint.baseURL + "/"), seenCursors.insert(next).inserted else { return nil }
         return .nextPage(next, credentials: credentials)
     }
 }

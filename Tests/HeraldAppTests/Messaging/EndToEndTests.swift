@@ -40,6 +40,7 @@ struct LiveStack {
         let (heraldPort, simulatorPort) = (try freePort(), try freePort())
         var config = HeraldConfig(databaseURL: test.url, dataDirectory: folder, port: heraldPort, secretKey: .random())
         config.publicURL = "http://127.0.0.1:\(heraldPort)"
+        config.allowedAPIHosts = .loopback  // the simulator
         config.sendInDoubtSeconds = 30
         let setup = try await Database.open(test.url, logger: TestDatabase.logger, maxConnections: 1)
         try await Migrator().migrate(setup, logger: TestDatabase.logger)
