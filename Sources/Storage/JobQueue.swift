@@ -15,10 +15,14 @@ public struct ClaimedJob: Sendable {
 public struct JobQueue: Sendable {
     public let database: Database
     public let leaseSeconds: Double
+    /// Claims a job gets before it is failed: a worker that crashes or overruns its lease on every
+    /// attempt (a file that exhausts memory, say) must not take the queue down again and again.
+    public let maxAttempts: Int
 
-    public init(database: Database, leaseSeconds: Double = 60) {
+    public init(database: Database, leaseSeconds: Double = 60, maxAttempts: Int = 3) {
         self.database = database
         self.leaseSeconds = leaseSeconds
+        self.maxAttempts = maxAttempts
     }
 
     /// Queues a job inside the caller's transaction.
@@ -35,11 +39,20 @@ public struct JobQueue: Sendable {
         ).run()
     }
 
-    /// Takes the oldest runnable job of the given kinds, or one whose lease ran out.
+    /// Takes the oldest runnable job of the given kinds, or one whose lease ran out. A job whose lease ran
+    /// out on its last attempt (its worker crashed or overran every time) is failed instead of run again.
     public func claim(owner: String, kinds: [String]) async throws -> ClaimedJob? {
         let now = Date()
         let dialect = database.dialect
+        let maxAttempts = maxAttempts
         return try await database.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE jobs SET status = 'failed', finished_at = \(bind: now), lease_owner = NULL, lease_expires_at = NULL,
+                    error = \(bind: "the job crashed or timed out on each of its \(maxAttempts) attempts, so it was stopped")
+                WHERE kind IN (\(binds: kinds)) AND status = 'running' AND lease_expires_at < \(bind: now) AND attempts >= \(bind: maxAttempts)
+                """
+            ).run()
             let row = try await sql.raw(
                 """
                 UPDATE jobs SET status = 'running', lease_owner = \(bind: owner),
