@@ -4,6 +4,10 @@
 /// and LF end a record, a UTF-8 byte order mark at the very start is skipped, blank
 /// lines are ignored and invalid UTF-8 becomes U+FFFD. Chunks may split the input
 /// anywhere, even inside a multi-byte character, a doubled quote or a CRLF.
+///
+/// Memory is bounded by `CSVLimits`: a record with a field, a total size or a column count
+/// over its limit is skipped to its end without being kept, and reported as a `CSVRecordError`
+/// by `feedResults(_:)` and `finishResults()`.
 public struct CSVParser: Sendable {
     private enum State: Sendable {
         case fieldStart, unquoted, quoted, quoteInQuoted
@@ -15,11 +19,16 @@ public struct CSVParser: Sendable {
     private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private let delimiter: UInt8
+    public let limits: CSVLimits
     private var state = State.fieldStart
     private var field: [UInt8] = []
     private var fieldWasQuoted = false
     private var record: [String] = []
-    private var output: [[String]] = []
+    /// Bytes in the finished fields of `record`.
+    private var recordBytes = 0
+    /// Set once the current record broke a limit: its bytes are skipped until it ends.
+    private var refusal: (reason: CSVRecordError.Reason, limit: Int)?
+    private var output: [Result<[String], CSVRecordError>] = []
     /// Skip a LF that directly follows a CR ending a record.
     private var skipLF = false
     /// Bytes of the byte order mark matched so far at the start, or nil once past it.
@@ -29,12 +38,24 @@ public struct CSVParser: Sendable {
     public private(set) var recordNumber = 0
 
     /// Creates a parser; `delimiter` separates fields (a comma by default).
-    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), limits: CSVLimits = CSVLimits()) {
         self.delimiter = delimiter
+        self.limits = limits
     }
 
-    /// Consumes the next chunk of input and returns the records it completed.
+    /// Consumes the next chunk of input and returns the records it completed, leaving out any over the limits.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [[String]] {
+        feedResults(bytes).compactMap { try? $0.get() }
+    }
+
+    /// Ends the input like `finishResults()`, leaving out a last record over the limits.
+    public mutating func finish() -> [[String]] {
+        finishResults().compactMap { try? $0.get() }
+    }
+
+    /// Consumes the next chunk of input and returns the records it completed, in order, each one
+    /// either its fields or the limit it broke.
+    public mutating func feedResults(_ bytes: some Sequence<UInt8>) -> [Result<[String], CSVRecordError>] {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             consume(buffer)
         }
@@ -47,13 +68,13 @@ public struct CSVParser: Sendable {
 
     /// Ends the input: returns the last record if it had no trailing line break,
     /// and resets the parser for a new stream.
-    public mutating func finish() -> [[String]] {
+    public mutating func finishResults() -> [Result<[String], CSVRecordError>] {
         if let matched = bomMatched, matched > 0 {
             bomMatched = nil
             Self.bom[..<matched].withUnsafeBufferPointer { consume($0) }
         }
-        if state != .fieldStart || !record.isEmpty || fieldWasQuoted {
-            endRecord()
+        if state != .fieldStart || !record.isEmpty || fieldWasQuoted || refusal != nil {
+            endRecord(atEndOfInput: true)
         }
         state = .fieldStart
         skipLF = false
@@ -61,7 +82,7 @@ public struct CSVParser: Sendable {
         return takeOutput()
     }
 
-    private mutating func takeOutput() -> [[String]] {
+    private mutating func takeOutput() -> [Result<[String], CSVRecordError>] {
         defer { output = [] }
         return output
     }
@@ -96,7 +117,7 @@ public struct CSVParser: Sendable {
                         if next == delimiter || next == Self.cr || next == Self.lf { break }
                         end += 1
                     }
-                    field.append(contentsOf: buffer[index..<end])
+                    append(buffer[index..<end])
                     state = .unquoted
                     index = end
                     continue
@@ -104,13 +125,13 @@ public struct CSVParser: Sendable {
             case .quoted:
                 var end = index
                 while end < count && buffer[end] != Self.quote { end += 1 }
-                field.append(contentsOf: buffer[index..<end])
+                append(buffer[index..<end])
                 if end < count { state = .quoteInQuoted }
                 index = end + 1
                 continue
             case .quoteInQuoted:
                 if byte == Self.quote {
-                    field.append(Self.quote)
+                    append(buffer[index..<index + 1])
                     state = .quoted
                 } else if byte == delimiter {
                     endField()
@@ -119,7 +140,7 @@ public struct CSVParser: Sendable {
                     skipLF = byte == Self.cr
                 } else {
                     // Lenient: text after a closing quote is kept as is.
-                    field.append(byte)
+                    append(buffer[index..<index + 1])
                     state = .unquoted
                 }
             }
@@ -145,22 +166,62 @@ public struct CSVParser: Sendable {
         return index
     }
 
+    /// Adds bytes to the current field, unless they take it or its record over a limit.
+    private mutating func append(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        guard refusal == nil else { return }
+        if field.count + bytes.count > limits.fieldBytes {
+            refuse(.fieldTooLong, limits.fieldBytes)
+        } else if recordBytes + field.count + bytes.count > limits.recordBytes {
+            refuse(.recordTooLong, limits.recordBytes)
+        } else {
+            field.append(contentsOf: bytes)
+        }
+    }
+
+    /// Drops what the current record holds; the rest of it is skipped as it arrives.
+    private mutating func refuse(_ reason: CSVRecordError.Reason, _ limit: Int) {
+        refusal = (reason, limit)
+        field.removeAll(keepingCapacity: true)
+        record.removeAll(keepingCapacity: true)
+        recordBytes = 0
+    }
+
     private mutating func endField() {
-        record.append(String(decoding: field, as: UTF8.self))
+        if refusal == nil {
+            if record.count >= limits.columns {
+                refuse(.tooManyColumns, limits.columns)
+            } else {
+                recordBytes += field.count
+                record.append(String(decoding: field, as: UTF8.self))
+            }
+        }
         field.removeAll(keepingCapacity: true)
         fieldWasQuoted = false
         state = .fieldStart
     }
 
-    private mutating func endRecord() {
-        let isBlankLine = record.isEmpty && field.isEmpty && !fieldWasQuoted
+    private mutating func endRecord(atEndOfInput: Bool = false) {
+        let isBlankLine = refusal == nil && record.isEmpty && field.isEmpty && !fieldWasQuoted
         if isBlankLine {
             state = .fieldStart
             return
         }
+        let insideQuotes = state == .quoted
         endField()
-        output.append(record)
-        record.removeAll(keepingCapacity: true)
         recordNumber += 1
+        if let refusal {
+            output.append(
+                .failure(
+                    CSVRecordError(
+                        reason: refusal.reason, recordNumber: recordNumber, limit: refusal.limit, runsToEndOfInput: atEndOfInput && insideQuotes
+                    )
+                )
+            )
+            self.refusal = nil
+        } else {
+            output.append(.success(record))
+        }
+        record.removeAll(keepingCapacity: true)
+        recordBytes = 0
     }
 }

@@ -67,6 +67,49 @@ struct ImportTests {
         }
     }
 
+    @Test("a row with an oversized field is reported, and the rows after it are imported", arguments: Engine.available)
+    func oversizedField(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let csv = "phone,name\n+4915112345601,Anna\n+4915112345602,\(String(repeating: "x", count: 100_000))\n+4915112345603,Cleo\n"
+            let accepted = try await app.request(.post, "/api/contacts/import", body: csv, contentType: "text/csv")
+            try await app.runJobs()
+            let job = try await app.request(.get, accepted.json["status_url"].string!).json
+            #expect(job["status"].string == "completed", "\(job)")
+            #expect(job["result"]["created"].number == 2, "\(job)")
+            #expect(job["result"]["failed"].number == 1, "\(job)")
+            let errors = try await app.request(.get, job["errors_url"].string!).json["data"].array
+            #expect(errors.map { $0["row"].number } == [3])
+            #expect(errors.first?["code"].string == "field_too_long", "\(errors)")
+            #expect(errors.first?["message"].string?.contains("64 KiB") == true, "\(errors)")
+        }
+    }
+
+    @Test("an unclosed quote fails the import with a message naming its row", arguments: Engine.available)
+    func unclosedQuote(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let csv = "phone,name\n+4915112345601,Anna\n+4915112345602,\"Doe, Jane\n" + String(repeating: "+4915112345699,Someone\n", count: 5_000)
+            let accepted = try await app.request(.post, "/api/contacts/import", body: csv, contentType: "text/csv")
+            try await app.runJobs()
+            let job = try await app.request(.get, accepted.json["status_url"].string!).json
+            #expect(job["status"].string == "failed", "\(job)")
+            #expect(job["error"].string?.contains("row 3") == true, "\(job)")
+            #expect(job["error"].string?.contains("quote") == true, "\(job)")
+            #expect(try await app.request(.get, "/api/contacts?q=Anna").json["data"].array.count == 1, "rows before it are imported")
+        }
+    }
+
+    @Test("a header row over the limits is refused at upload, and nothing is kept", arguments: Engine.available)
+    func oversizedHeader(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let long = "phone,\(String(repeating: "x", count: 70_000))\n+4915112345601,Anna\n"
+            expectError(try await app.request(.post, "/api/contacts/import", body: long, contentType: "text/csv"), .unprocessableContent, code: "record_too_long")
+            let wide = "phone," + (1...1_200).map { "c\($0)" }.joined(separator: ",") + "\n+4915112345601\n"
+            expectError(try await app.request(.post, "/api/contacts/import", body: wide, contentType: "text/csv"), .unprocessableContent, code: "too_many_columns")
+            let jobs = try await app.database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM jobs").first()!.decode(column: "n", as: Int.self) }
+            #expect(jobs == 0)
+        }
+    }
+
     @Test("an import spanning many upload pieces and batches completes", arguments: Engine.available)
     func large(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

@@ -28,8 +28,8 @@ struct ContactImportJob: JobHandler {
                 throw APIError(.unprocessableContent, "upload_missing", "part \(seq) of the uploaded file is missing")
             }
             consumed += Int64(bytes.count)
-            var records = parser.feed(bytes)
-            if seq == payload.chunks - 1 { records += parser.finish() }
+            var records = parser.feedResults(bytes)
+            if seq == payload.chunks - 1 { records += parser.finishResults() }
             try await handle(records, state: &state, payload: payload, run: run)
             try await run.progress(done: consumed, total: payload.bytes, processed: state.result.rows, succeeded: state.result.created + state.result.updated, failed: state.result.failed)
         }
@@ -57,12 +57,19 @@ struct ContactImportJob: JobHandler {
     struct RowError {
         let row: Int
         let error: APIError
-        let raw: String
+        let raw: String?
     }
 
-    func handle(_ records: [[String]], state: inout State, payload: ContactImport.Payload, run: JobRun) async throws {
-        for record in records {
+    func handle(_ records: [Result<[String], CSVRecordError>], state: inout State, payload: ContactImport.Payload, run: JobRun) async throws {
+        for result in records {
             state.recordNumber += 1
+            let record: [String]
+            switch result {
+            case .success(let fields): record = fields
+            case .failure(let refused):
+                try await refuse(refused, state: &state, run: run)
+                continue
+            }
             guard let columns = state.columns else {
                 let customFields = Set(state.rules.fields.keys)
                 let header = record.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -88,13 +95,28 @@ struct ContactImportJob: JobHandler {
         }
     }
 
+    /// A record the parser refused for its size: one bad row, unless it swallowed the rest of the file or is the header.
+    func refuse(_ refused: CSVRecordError, state: inout State, run: JobRun) async throws {
+        let row = state.recordNumber
+        guard state.columns != nil else {
+            throw APIError(.unprocessableContent, refused.reason.rawValue, "row 1 (the header row): \(refused.message)")
+        }
+        state.result.rows += 1
+        state.result.failed += 1
+        state.errors.append(RowError(row: row, error: APIError(.unprocessableContent, refused.reason.rawValue, refused.message), raw: nil))
+        if refused.runsToEndOfInput {
+            try await flush(&state, run: run)
+            throw APIError(.unprocessableContent, "unclosed_quote", "row \(row): \(refused.message); the rows before it were imported")
+        }
+    }
+
     func flush(_ state: inout State, run: JobRun) async throws {
         guard !state.batch.isEmpty || !state.errors.isEmpty else { return }
         let (batch, errors, job) = (state.batch, state.errors, run.job)
         let outcomes = try await database.transaction { sql in
             let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
             try await sql.insertRows("INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES ", errors) { e in
-                "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: String(e.raw.prefix(2000))))"
+                "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: e.raw.map { String($0.prefix(2000)) }))"
             }
             return outcomes
         }

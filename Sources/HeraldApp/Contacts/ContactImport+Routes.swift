@@ -56,7 +56,7 @@ struct ContactTransferController {
                     throw APIError(.contentTooLarge, "body_too_large", "CSV files are limited to \(ContactImport.maxBytes >> 30) GiB")
                 }
                 pending.writeBuffer(&part)
-                if !headerChecked, let header = Self.header(in: pending) {
+                if !headerChecked, let header = try Self.header(in: pending) {
                     _ = try ContactImport.resolveColumns(header: header, mapping: mapping, customFields: Set(rules.fields.keys))
                     headerChecked = true
                 }
@@ -66,7 +66,7 @@ struct ContactTransferController {
                 }
             }
             if !headerChecked {
-                guard let header = Self.header(in: pending, final: true) else {
+                guard let header = try Self.header(in: pending, final: true) else {
                     throw APIError(.unprocessableContent, "empty_file", "the file is empty or has no header row")
                 }
                 _ = try ContactImport.resolveColumns(header: header, mapping: mapping, customFields: Set(rules.fields.keys))
@@ -84,7 +84,7 @@ struct ContactTransferController {
             try? await database.transaction { sql in try await sql.raw("DELETE FROM jobs WHERE id = \(bind: jobID)").run() }
             throw error
         }
-        context.logger.info("contact import queued", metadata: ["job_id": .string(jobID.uuidString)])
+        context.logger.info("contact import queued", metadata: ["job_id": .string(jobID.uuidString.lowercased())])
         struct Accepted: Encodable {
             let job_id: UUID
             let status: String
@@ -97,13 +97,22 @@ struct ContactTransferController {
         return response
     }
 
-    /// The first CSV record, once a whole line has arrived.
-    static func header(in buffer: ByteBuffer, final: Bool = false) -> [String]? {
+    /// The first CSV record, once a whole line has arrived; a header longer than 64 KiB is refused.
+    static func header(in buffer: ByteBuffer, final: Bool = false) throws(APIError) -> [String]? {
+        let limit = 64 * 1024
         let bytes = buffer.readableBytesView
-        guard final || bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        guard final || bytes.count > limit || bytes.contains(UInt8(ascii: "\n")) else { return nil }
         var parser = CSVParser()
-        let records = parser.feed(bytes.prefix(64 * 1024)) + (final ? parser.finish() : [])
-        return records.first.map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }
+        var records = parser.feedResults(bytes.prefix(limit))
+        if records.isEmpty && bytes.count > limit {
+            throw APIError(.unprocessableContent, "record_too_long", "the header row is longer than 64 KiB")
+        }
+        if final { records += parser.finishResults() }
+        switch records.first {
+        case nil: return nil
+        case .success(let header): return header.map { $0.trimmingCharacters(in: .whitespaces) }
+        case .failure(let refused): throw APIError(.unprocessableContent, refused.reason.rawValue, "the header row: \(refused.message)")
+        }
     }
 
     static let exportHeader = ["phone", "name", "email", "country", "language", "city", "tags", "consent_status", "consent_source", "consent_at", "attributes", "created_at", "updated_at"]
