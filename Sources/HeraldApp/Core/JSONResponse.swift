@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// Encodes API answers with stable key order and snake_case names chosen by each type.
+/// Encodes API answers with stable key order, snake_case names chosen by each type and ids in lower case.
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
@@ -10,7 +10,7 @@ enum JSONResponse {
             var container = encoder.singleValueContainer()
             try container.encode(ISODate.format(date))
         }
-        let data = try encoder.encode(value)
+        let data = try encoder.encode(LowercaseIDs(value))
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }

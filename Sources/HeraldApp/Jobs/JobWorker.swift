@@ -65,8 +65,8 @@ struct JobWorker: Service {
 
     func execute(_ job: ClaimedJob, handler: any JobHandler) async {
         var logger = self.logger
-        logger[metadataKey: "job_id"] = .string(job.id.uuidString)
-        logger[metadataKey: "workspace_id"] = .string(job.workspaceID.uuidString)
+        logger[metadataKey: "job_id"] = .string(job.id.uuidString.lowercased())
+        logger[metadataKey: "workspace_id"] = .string(job.workspaceID.uuidString.lowercased())
         logger.info("job started", metadata: ["kind": .string(job.kind), "attempt": "\(job.attempts)"])
         do {
             let result = try await handler.run(JobRun(job: job, owner: owner, queue: queue, logger: logger))
@@ -78,7 +78,7 @@ struct JobWorker: Service {
             try? await queue.finish(job, owner: owner, result: nil, error: error.message)
             logger.warning("job failed", metadata: ["error": .string(error.message)])
         } catch {
-            try? await queue.finish(job, owner: owner, result: nil, error: "internal error; see the server log for job \(job.id)")
+            try? await queue.finish(job, owner: owner, result: nil, error: "internal error; see the server log for job \(job.id.uuidString.lowercased())")
             logger.error("job failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }

@@ -157,7 +157,11 @@ struct SegmentController {
         let segment = try await segment(context)
         let workspace = try await segments.workspace(context.access.workspaceID)
         let usedBy = workspace.saved.filter { other in
-            other.key != segment.id && other.value.rules.conditions.contains { $0.field == "segment" && $0.value == .string(segment.id.uuidString) }
+            other.key != segment.id && other.value.rules.conditions.contains { condition in
+                // Compared as UUIDs: a rule may name the segment in either case.
+                guard condition.field == "segment", case .string(let id) = condition.value else { return false }
+                return UUID(uuidString: id) == segment.id
+            }
         }.map(\.value.name).sorted()
         try await store.delete(segment, usedBy: usedBy)
         return Response(status: .noContent)
