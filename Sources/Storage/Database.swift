@@ -14,18 +14,30 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     public let dialect: Dialect
     let logger: Logger
-    private let backend: Backend
+    let backend: Backend
+    /// Reads through this value are stopped after this long (see ``withReadTimeLimit(_:)``).
+    public let readTimeLimit: Duration?
+    /// SQLite: the connection kept for time-limited reads, so that stopping one interrupts nothing else.
+    let timedReader: TimedReader?
+    /// A view made by ``withReadTimeLimit(_:)`` shares its parent's connections and does not close them.
+    let isView: Bool
 
     enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, next: ReaderCursor)
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
 
-    private init(kind: DatabaseKind, backend: Backend, logger: Logger) {
+    init(
+        kind: DatabaseKind, backend: Backend, logger: Logger, readTimeLimit: Duration? = nil, timedReader: TimedReader? = nil,
+        isView: Bool = false
+    ) {
         self.kind = kind
         self.dialect = Dialect(kind: kind)
         self.backend = backend
         self.logger = logger
+        self.readTimeLimit = readTimeLimit
+        self.timedReader = timedReader
+        self.isView = isView
     }
 
     /// Opens the database the URL names. SQLite files are created (with their folder) when absent.
@@ -43,7 +55,7 @@ public final class Database: Sendable {
             return Database(
                 kind: .sqlite,
                 backend: .sqlite(writer: writer, readers: readers, lock: AsyncLock(), next: ReaderCursor()),
-                logger: logger
+                logger: logger, timedReader: TimedReader(connection: try await openSQLite(path: path, logger: logger))
             )
         case .postgres(let host, let port, let username, let password, let database, let tls):
             var configuration = PostgresClient.Configuration(
@@ -61,7 +73,7 @@ public final class Database: Sendable {
         }
     }
 
-    private static func openSQLite(path: String, logger: Logger) async throws -> SQLiteConnection {
+    static func openSQLite(path: String, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let sql = connection.sql(queryLogLevel: .trace)
         try await sql.raw("PRAGMA journal_mode = WAL").run()
@@ -73,6 +85,7 @@ public final class Database: Sendable {
 
     /// Runs read-only work. On SQLite it uses a reader connection; on PostgreSQL a pooled one.
     public func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let readTimeLimit { return try await DatabaseError.redacted { try await timedRead(limit: readTimeLimit, body) } }
         switch backend {
         case .sqlite(_, let readers, _, let next):
             return try await body(readers[next.advance() % readers.count].sql(queryLogLevel: .trace))
@@ -133,9 +146,10 @@ public final class Database: Sendable {
     }
 
     public func close() async {
+        guard !isView else { return }
         switch backend {
         case .sqlite(let writer, let readers, _, _):
-            for connection in readers + [writer] { try? await connection.close() }
+            for connection in readers + [writer] + (timedReader.map { [$0.connection] } ?? []) { try? await connection.close() }
         case .postgres(_, let runner):
             runner.cancel()
             await runner.value

@@ -34,7 +34,8 @@ public struct AppServices: Sendable {
             database: database, secretKey: config?.secretKey ?? .random(),
             dataDirectory: config?.dataDirectory ?? NSTemporaryDirectory() + "herald-\(UUID().uuidString)",
             httpClient: httpClient, publicBaseURL: config?.publicBaseURL ?? "http://127.0.0.1:8080",
-            inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, apiHosts: config?.allowedAPIHosts ?? .loopback
+            inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, queryTimeLimit: config?.queryTimeLimit ?? .seconds(10),
+            apiHosts: config?.allowedAPIHosts ?? .loopback
         )
     }
 }

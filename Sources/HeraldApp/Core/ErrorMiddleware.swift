@@ -15,6 +15,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             response = try APIError(.contentTooLarge, "body_too_large", "the body is too large").response(from: request, context: context)
+        } catch let error as QueryTimeLimitExceeded {
+            context.logger.notice("query stopped at its time limit", metadata: ["path": "\(request.uri.path)", "limit": "\(error.limit)"])
+            response = try APIError(
+                .serviceUnavailable, "query_timeout",
+                "this took longer than the \(error.limit) allowed; narrow the rules or try again when the server is less busy"
+            ).response(from: request, context: context)
+            response.headers[.retryAfter] = "5"
         } catch let error as RedirectToLogin {
             response = try error.response(from: request, context: context)
         } catch let error as HTTPError {

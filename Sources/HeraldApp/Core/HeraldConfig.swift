@@ -28,6 +28,8 @@ public struct HeraldConfig: Sendable {
     public var sendPollSeconds: Double = 0.25
     /// Where accounts' access tokens may be sent: Meta, and hosts from `HERALD_ALLOWED_API_HOSTS` (a simulator, a proxy).
     public var allowedAPIHosts: CloudAPIHosts = .metaOnly
+    /// How long a segment preview or campaign pre-flight may query before it is stopped with a 503.
+    public var queryTimeLimit: Duration = .seconds(10)
 
     /// Session cookies are `Secure` when asked for, or when the public URL is https: people then reach Herald over TLS.
     public var sessionCookiesSecure: Bool { secureCookies || publicURL?.lowercased().hasPrefix("https://") == true }
@@ -128,6 +130,12 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SEGMENT_REFRESH_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
             }
             config.segmentRefreshSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_QUERY_TIME_LIMIT_SECONDS") {
+            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                throw ConfigError("HERALD_QUERY_TIME_LIMIT_SECONDS", "must be a number of seconds above 0 and at most 3600, got '\(text)'")
+            }
+            config.queryTimeLimit = .milliseconds(Int(seconds * 1000))
         }
         return config
     }

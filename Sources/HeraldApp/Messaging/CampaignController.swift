@@ -142,7 +142,7 @@ struct CampaignController {
         let account = try await campaign.accountID.asyncMap { try await services.accounts.find(workspaceID: campaign.workspaceID, id: $0) } ?? nil
         let rates = try await services.rates.table(workspaceID: campaign.workspaceID)
         let filter = try await services.segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID)
-        var result = try await services.database.read { sql in
+        var result = try await services.limitedReads.read { sql in
             try await Preflight.compute(
                 workspaceID: campaign.workspaceID, category: template?.category ?? "MARKETING", rates: rates, account: account, audience: filter, in: sql
             )

@@ -17,13 +17,19 @@ public struct MessagingServices: Sendable {
     public let httpClient: HTTPClient
     public let publicBaseURL: String
     public let inDoubtSeconds: Double
+    /// Reads that people start and can make arbitrarily expensive (pre-flight over a segment) stop after this long.
+    public let queryTimeLimit: Duration
     let metrics = SendMetrics()
+
+    /// The database for such reads: they fail with `QueryTimeLimitExceeded` (503) past ``queryTimeLimit``.
+    public var limitedReads: Database { database.withReadTimeLimit(queryTimeLimit) }
 
     public init(
         database: Database, secretKey: SecretKey, dataDirectory: String, httpClient: HTTPClient, publicBaseURL: String, inDoubtSeconds: Double,
-        apiHosts: CloudAPIHosts = .metaOnly
+        queryTimeLimit: Duration = .seconds(10), apiHosts: CloudAPIHosts = .metaOnly
     ) {
         self.database = database
+        self.queryTimeLimit = queryTimeLimit
         self.accounts = AccountStore(database: database, secretKey: secretKey, apiHosts: apiHosts)
         self.templates = TemplateStore(database: database)
         self.campaigns = CampaignStore(database: database)
