@@ -17,21 +17,41 @@ struct Demo: AsyncParsableCommand {
             serves until stopped (Ctrl-C).
             """
     )
-    @Option(name: .customLong("data-dir"), help: "Folder for the demo's SQLite database and secrets.") var dataDirectory = "./herald-demo"
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("data-dir"), help: "Folder for the demo's SQLite database and secrets (HERALD_DATA_DIR). Default: ./herald-demo.")
+    var dataDirectoryFlag: String?
+    @Option(help: "Address to listen on (HERALD_HOST). Default: 127.0.0.1.") var host: String?
+    @Option(help: "Port to listen on (HERALD_PORT). Default: 8080.") var port: String?
     @Option(help: "Contacts to generate on the first run.") var contacts = 20_000
-    @Option(name: .customLong("simulator-port"), help: "Port of the WhatsApp Cloud API simulator.") var simulatorPort = 9090
+    @Option(name: .customLong("simulator-port"), help: "Port of the WhatsApp Cloud API simulator (HERALD_SIMULATOR_PORT). Default: 9090.")
+    var simulatorPortFlag: String?
+
+    /// Like every command, a flag wins over its `HERALD_*` variable, which wins over the demo's default.
+    var dataDirectory: String { Self.setting(dataDirectoryFlag, "HERALD_DATA_DIR") ?? "./herald-demo" }
+
+    static func setting(_ flag: String?, _ variable: String) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
+        return nil
+    }
 
     static let workspaceName = "Herald Demo"
     static let email = "demo@herald.local"
 
     func run() async throws {
-        let options = try ConfigOptions.parse([
-            "--data-dir", dataDirectory, "--database-url", "sqlite://\(dataDirectory)/herald.sqlite", "--host", host, "--port", String(port),
-        ])
-        var (config, database) = try await openMigrated(options)
-        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        let simulatorText = Self.setting(simulatorPortFlag, "HERALD_SIMULATOR_PORT") ?? "9090"
+        guard let simulatorPort = Int(simulatorText), (1...65535).contains(simulatorPort) else {
+            FileHandle.standardError.write(Data("herald: configuration error: HERALD_SIMULATOR_PORT must be a port from 1 to 65535, got '\(simulatorText)'\n".utf8))
+            throw ExitCode(78)
+        }
+        if let other = ProcessInfo.processInfo.environment["HERALD_DATABASE_URL"], !other.isEmpty, !other.hasPrefix("sqlite:") {
+            say("note: herald demo always runs on SQLite under its data folder; HERALD_DATABASE_URL is used by herald serve, not here")
+        }
+        // Host and port stay unset here when no flag gives them, so that HERALD_HOST and HERALD_PORT apply.
+        var arguments = ["--data-dir", dataDirectory, "--database-url", "sqlite://\(dataDirectory)/herald.sqlite"]
+        if let host { arguments += ["--host", host] }
+        if let port { arguments += ["--port", port] }
+        var (config, database) = try await openMigrated(try ConfigOptions.parse(arguments))
+        let url = "http://\(config.host == "0.0.0.0" ? "127.0.0.1" : config.host):\(config.port)"
         config.publicURL = url
         let credentials: (key: String?, password: String)
         let whatsapp: (account: WhatsAppAccount, secrets: AccountSecrets)

@@ -1,0 +1,57 @@
+"""`herald demo` as a new user starts it: settings come from HERALD_* variables like every other command."""
+
+import contextlib
+import os
+import subprocess
+
+from conftest import BIN, free_port, http, wait_until
+
+
+@contextlib.contextmanager
+def running_demo(workdir, env_settings, flags, port):
+    """Starts `herald demo` in `workdir` with these HERALD_* variables and flags; yields once it answers on `port`."""
+    env = dict(os.environ)
+    env.pop("HERALD_DATABASE_URL", None)
+    env.update(HERALD_LOG_LEVEL="warning", **env_settings)
+    log_path = workdir / "demo.log"
+    with open(log_path, "ab") as log:
+        demo = subprocess.Popen(
+            [os.path.abspath(BIN), "demo", "--contacts", "200", "--simulator-port", str(free_port()), *flags],
+            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir,
+        )
+    try:
+        wait_until(lambda: demo.poll() is not None or _ready(port), 120, f"herald demo on port {port}")
+        assert demo.poll() is None, "herald demo exited: " + log_path.read_text()
+        yield log_path
+    finally:
+        demo.terminate()
+        try:
+            demo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            demo.kill()
+
+
+def test_demo_honours_herald_port_and_data_dir(workdir):
+    port, data = free_port(), workdir / "demo-data"
+    with running_demo(workdir, {"HERALD_PORT": str(port), "HERALD_DATA_DIR": str(data)}, [], port) as log:
+        assert (data / "herald.sqlite").exists(), "the demo's database is not in HERALD_DATA_DIR"
+        assert (data / "demo-password.txt").exists()
+        assert not (workdir / "herald-demo").exists(), "the demo ignored HERALD_DATA_DIR and used ./herald-demo"
+        output = log.read_text()
+        assert f"http://127.0.0.1:{port}" in output
+        assert f"data folder: {data}" in output
+
+
+def test_demo_flags_win_over_the_environment(workdir):
+    env_port, flag_port, data = free_port(), free_port(), workdir / "flag-data"
+    settings = {"HERALD_PORT": str(env_port), "HERALD_DATA_DIR": str(workdir / "env-data")}
+    with running_demo(workdir, settings, ["--port", str(flag_port), "--data-dir", str(data)], flag_port):
+        assert (data / "herald.sqlite").exists()
+        assert not (workdir / "env-data").exists()
+
+
+def _ready(port):
+    try:
+        return http("GET", f"http://127.0.0.1:{port}/readyz", timeout=2)[0] == 200
+    except OSError:
+        return False
