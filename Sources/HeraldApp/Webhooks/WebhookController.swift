@@ -49,8 +49,9 @@ struct WebhookController {
         }
         var route = WebhookRoute(delivery, signedBy: signedBy)
         if !route.unowned.isEmpty {
-            // An account added since the secrets were cached; the reload is shared and rate-limited.
-            let known = try await secrets.current(forceReload: true)
+            // An account added since the secrets were cached (perhaps by another server): reload when the set of
+            // accounts changed; the reload is shared, and otherwise rate-limited.
+            let known = try await secrets.currentIncludingNewAccounts()
             route = WebhookRoute(delivery, signedBy: signers(known))
             for address in route.unowned {
                 let ours = known.contains { address.isOwned(byPhoneNumber: $0.phoneNumberID, businessAccount: $0.wabaID) }
