@@ -41,9 +41,11 @@ struct CSVLimitTests {
     @Test("reports each refused record in its place, with its number, and reads on")
     func refusedInPlace() {
         #expect(Self.results(Self.sample) == Self.expected)
-        #expect(Self.results("1,2,3,4\nx,y,z\n") == [
-            .failure(CSVRecordError(reason: .tooManyColumns, recordNumber: 1, limit: 3)), .success(["x", "y", "z"]),
-        ])
+        #expect(
+            Self.results("1,2,3,4\nx,y,z\n") == [
+                .failure(CSVRecordError(reason: .tooManyColumns, recordNumber: 1, limit: 3)), .success(["x", "y", "z"]),
+            ]
+        )
     }
 
     @Test("gives the same results for every split position")
@@ -56,9 +58,15 @@ struct CSVLimitTests {
     @Test("says when a refused record ran to the end of the input inside quotes")
     func runsToEnd() {
         let results = Self.results("a,b\nc,\"never closed\nd,e\nf,g\n")
-        #expect(results == [.success(["a", "b"]), .failure(CSVRecordError(reason: .fieldTooLong, recordNumber: 2, limit: 8, runsToEndOfInput: true))])
+        #expect(
+            results == [.success(["a", "b"]), .failure(CSVRecordError(reason: .fieldTooLong, recordNumber: 2, limit: 8, runsToEndOfInput: true))]
+        )
         #expect(results.last.map { if case .failure(let error) = $0 { error.message.contains("never closed") } else { false } } == true)
-        #expect(Self.results("a,b\nc,toolongvalue") == [.success(["a", "b"]), .failure(CSVRecordError(reason: .fieldTooLong, recordNumber: 2, limit: 8))])
+        #expect(
+            Self.results("a,b\nc,toolongvalue") == [
+                .success(["a", "b"]), .failure(CSVRecordError(reason: .fieldTooLong, recordNumber: 2, limit: 8)),
+            ]
+        )
     }
 
     @Test("a short unclosed quote is still returned at the end, as before")

@@ -52,7 +52,8 @@ struct IDCasingTests {
                 try await app.request(.get, "/api/contacts").text,
                 try await app.request(.get, "/api/contacts/\(id)").text,
                 try await app.request(.get, accepted.json["status_url"].string ?? "/").text,
-                try await app.request(.post, "/api/segments", json: #"{"name":"All","kind":"static","rules":{"combinator":"and","children":[]}}"#).text,
+                try await app.request(.post, "/api/segments", json: #"{"name":"All","kind":"static","rules":{"combinator":"and","children":[]}}"#)
+                    .text,
                 try await app.request(.get, "/api/segments").text,
             ]
             for answer in answers {
@@ -64,11 +65,17 @@ struct IDCasingTests {
     @Test("a segment named by another in any case is seen as in use", arguments: Engine.available)
     func segmentReferenceCase(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            let base = try await app.request(.post, "/api/segments", json: #"{"name":"Base","kind":"static","rules":{"combinator":"and","children":[]}}"#)
+            let base = try await app.request(
+                .post,
+                "/api/segments",
+                json: #"{"name":"Base","kind":"static","rules":{"combinator":"and","children":[]}}"#
+            )
             let baseID = try #require(base.json["id"].string, "\(base.text)")
             for (name, id) in [("Lower", baseID.lowercased()), ("Upper", baseID.uppercased())] {
                 let uses = try await app.request(
-                    .post, "/api/segments", json: #"{"name":"\#(name)","kind":"dynamic","rules":{"field":"segment","operator":"in_segment","value":"\#(id)"}}"#
+                    .post,
+                    "/api/segments",
+                    json: #"{"name":"\#(name)","kind":"dynamic","rules":{"field":"segment","operator":"in_segment","value":"\#(id)"}}"#
                 )
                 #expect(uses.status == .created, "\(uses.text)")
                 expectError(try await app.request(.delete, "/api/segments/\(baseID)"), .conflict, code: "in_use")

@@ -13,7 +13,14 @@ struct JobAttemptTests {
             let queue = JobQueue(database: app.database, leaseSeconds: -1, maxAttempts: 3)
             let id = UUID()
             try await app.database.transaction { sql in
-                try await JobQueue.enqueue(sql, dialect: app.database.dialect, id: id, workspaceID: app.workspace.id, kind: "test.crash", payload: "{}")
+                try await JobQueue.enqueue(
+                    sql,
+                    dialect: app.database.dialect,
+                    id: id,
+                    workspaceID: app.workspace.id,
+                    kind: "test.crash",
+                    payload: "{}"
+                )
             }
             for attempt in 1...3 {
                 let job = try await queue.claim(owner: "worker-\(attempt)", kinds: ["test.crash"])
@@ -33,7 +40,14 @@ struct JobAttemptTests {
             let expired = JobQueue(database: app.database, leaseSeconds: -1, maxAttempts: 2)
             let id = UUID()
             try await app.database.transaction { sql in
-                try await JobQueue.enqueue(sql, dialect: app.database.dialect, id: id, workspaceID: app.workspace.id, kind: "test.retry", payload: "{}")
+                try await JobQueue.enqueue(
+                    sql,
+                    dialect: app.database.dialect,
+                    id: id,
+                    workspaceID: app.workspace.id,
+                    kind: "test.retry",
+                    payload: "{}"
+                )
             }
             _ = try await expired.claim(owner: "crashed", kinds: ["test.retry"])
             let job = try #require(try await expired.claim(owner: "survivor", kinds: ["test.retry"]))

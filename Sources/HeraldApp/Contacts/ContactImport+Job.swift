@@ -116,7 +116,8 @@ struct ContactImportJob: JobHandler {
         let outcomes = try await database.transaction { sql in
             let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
             try await sql.insertRows("INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES ", errors) { e in
-                "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: e.raw.map { String($0.prefix(2000)) }))"
+                let raw = e.raw.map { String($0.prefix(2000)) }
+                return "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: raw))"
             }
             return outcomes
         }
