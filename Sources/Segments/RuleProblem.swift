@@ -13,6 +13,8 @@ public struct RuleProblem: Sendable, Hashable, Codable, CustomStringConvertible 
         case tooDeep = "too_deep"
         case tooManyConditions = "too_many_conditions"
         case unknownSegment = "unknown_segment"
+        /// A segment used through `in_segment` has stored rules that no longer fit the catalog.
+        case invalidSegment = "invalid_segment"
         case cycle
     }
 

@@ -5,6 +5,9 @@ import Foundation
 /// Limits: groups nest at most ``maxDepth`` levels (the root group is level 1) and a tree holds at
 /// most ``maxConditions`` conditions. Segment membership is followed through `segmentRules` (the
 /// saved rules of a segment by id) so that a segment can never include itself, directly or not.
+/// A dynamic segment used with `in_segment` is inlined where it is used, so its stored rules are
+/// checked against today's catalog too, and the tree holds at most ``maxExpandedConditions``
+/// conditions once every such segment is inlined.
 public struct RuleValidator: Sendable {
     public static let maxDepth = 5
     public static let maxConditions = 100
@@ -13,23 +16,35 @@ public struct RuleValidator: Sendable {
     /// The segment these rules belong to, when it is already saved.
     public let segmentID: UUID?
     public let segmentRules: @Sendable (UUID) -> RuleNode?
+    /// Whether a saved segment is static: where it is used, its snapshot stands in for its rules.
+    public let isSnapshot: @Sendable (UUID) -> Bool
+    /// A saved segment's name, for messages about it.
+    public let segmentName: @Sendable (UUID) -> String?
 
-    public init(catalog: FieldCatalog, segmentID: UUID? = nil, segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }) {
+    public init(
+        catalog: FieldCatalog, segmentID: UUID? = nil, segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil },
+        isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }, segmentName: @escaping @Sendable (UUID) -> String? = { _ in nil }
+    ) {
         self.catalog = catalog
         self.segmentID = segmentID
         self.segmentRules = segmentRules
+        self.isSnapshot = isSnapshot
+        self.segmentName = segmentName
     }
 
     /// Every problem of the tree; empty when it can be saved and evaluated.
     public func validate(_ root: RuleNode) -> [RuleProblem] {
         var problems: [RuleProblem] = []
+        let expansions = Expansions()
         let count = root.conditions.count
         if count > Self.maxConditions {
             problems.append(
                 RuleProblem("", .tooManyConditions, "A segment can have at most \(Self.maxConditions) rules; this one has \(count).")
             )
+        } else if let problem = expansionProblem(root, expansions) {
+            problems.append(problem)
         }
-        check(root, .root, level: 1, &problems)
+        check(root, .root, level: 1, &problems, expansions)
         return problems
     }
 
@@ -41,20 +56,20 @@ public struct RuleValidator: Sendable {
         return node
     }
 
-    private func check(_ node: RuleNode, _ path: RulePath, level: Int, _ problems: inout [RuleProblem]) {
+    func check(_ node: RuleNode, _ path: RulePath, level: Int, _ problems: inout [RuleProblem], _ expansions: Expansions) {
         switch node {
         case .condition(let condition):
-            check(condition, path, &problems)
+            check(condition, path, &problems, expansions)
         case .group(let group):
             if level > Self.maxDepth {
                 problems.append(RuleProblem(path.text, .tooDeep, "Groups can be nested at most \(Self.maxDepth) levels deep."))
                 return
             }
-            for (i, child) in group.children.enumerated() { check(child, path.child(i), level: level + 1, &problems) }
+            for (i, child) in group.children.enumerated() { check(child, path.child(i), level: level + 1, &problems, expansions) }
         }
     }
 
-    private func check(_ condition: RuleCondition, _ path: RulePath, _ problems: inout [RuleProblem]) {
+    private func check(_ condition: RuleCondition, _ path: RulePath, _ problems: inout [RuleProblem], _ expansions: Expansions) {
         guard let field = catalog.field(condition.field) else {
             problems.append(RuleProblem(path.key("field").text, .unknownField, "There is no field \"\(condition.field)\". Choose one from the list."))
             return
@@ -75,7 +90,11 @@ public struct RuleValidator: Sendable {
         if let window = condition.window { checkWindow(window, field, path.key("window"), &problems) }
         checkTarget(condition.target, field, path.key("target"), &problems)
         if field.source == .segment, let id = condition.value.string.flatMap(UUID.init(uuidString:)) {
-            if let problem = segmentProblem(id) { problems.append(RuleProblem(path.key("value").text, problem.0, problem.1)) }
+            if let problem = segmentProblem(id) {
+                problems.append(RuleProblem(path.key("value").text, problem.0, problem.1))
+            } else if let stale = expansion(of: id, expansions).stale {
+                problems.append(RuleProblem(path.key("value").text, .invalidSegment, stale))
+            }
         }
     }
 

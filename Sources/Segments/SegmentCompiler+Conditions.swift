@@ -9,11 +9,13 @@ extension SegmentCompiler {
         case .column(let name): return text("c.\(ident: name)", op, value)
         case .phoneCallingCode:
             let codes = (value.array ?? [value]).compactMap(\.string).map(ValueCheck.callingCode)
+            guard !codes.isEmpty else { return "1 = 0" }
             return "(" + codes.map { "c.phone LIKE \(bind: "+\($0)%")" }.joined(separator: " OR ") + ")"
         case .tags: return list("c.tags", op, value)
         case .createdAt: return date("c.created_at", op, value)
         case .consentStatus:
             let values = (value.array ?? [value]).compactMap(\.string)
+            guard !values.isEmpty else { return "1 = 0" }
             return "c.consent_status IN (\(binds: values))"
         case .attribute(let key, let kind):
             switch kind {
@@ -35,7 +37,9 @@ extension SegmentCompiler {
         let lower = (value.string ?? "").lowercased()
         switch op {
         case .equals: return "LOWER(\(expr)) = \(bind: lower)"
-        case .in: return "LOWER(\(expr)) IN (\(binds: (value.array ?? []).compactMap { $0.string?.lowercased() }))"
+        case .in:
+            let values = (value.array ?? []).compactMap { $0.string?.lowercased() }
+            return values.isEmpty ? "1 = 0" : "LOWER(\(expr)) IN (\(binds: values))"
         case .contains: return "LOWER(\(expr)) LIKE \(bind: "%" + Self.likeEscaped(lower) + "%") ESCAPE '\\'"
         case .startsWith: return "LOWER(\(expr)) LIKE \(bind: Self.likeEscaped(lower) + "%") ESCAPE '\\'"
         default: return "(\(expr) IS NOT NULL AND \(expr) <> '')"
@@ -73,12 +77,18 @@ extension SegmentCompiler {
         func instant(_ date: Date) -> SQLQueryString {
             asText ? "\(bind: date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))" : "\(bind: date)"
         }
+        // Validation guarantees the days; a value that is not one matches no contact rather than stopping the process.
         let day = value.string.flatMap(CalendarDay.init)
+        let days = (value.array ?? []).compactMap { $0.string.flatMap(CalendarDay.init) }
         switch op {
-        case .before: return "\(expr) < \(instant(day!.start(in: timeZone)))"
-        case .after: return "\(expr) >= \(instant(day!.end(in: timeZone)))"
+        case .before:
+            guard let day else { return "1 = 0" }
+            return "\(expr) < \(instant(day.start(in: timeZone)))"
+        case .after:
+            guard let day else { return "1 = 0" }
+            return "\(expr) >= \(instant(day.end(in: timeZone)))"
         case .between:
-            let days = (value.array ?? []).compactMap { $0.string.flatMap(CalendarDay.init) }
+            guard days.count == 2 else { return "1 = 0" }
             return "(\(expr) >= \(instant(days[0].start(in: timeZone))) AND \(expr) < \(instant(days[1].end(in: timeZone))))"
         case .withinLastDays: return "\(expr) >= \(instant(daysAgo(value.number ?? 0)))"
         case .moreThanDaysAgo: return "\(expr) < \(instant(daysAgo(value.number ?? 0)))"

@@ -39,9 +39,10 @@ public struct SegmentCompiler: Sendable {
         self.isSnapshot = isSnapshot
     }
 
-    /// The predicate for `rules`, which are validated first.
+    /// The predicate for `rules`, which are validated first, with the stored rules of the dynamic segments they use
+    /// and their size once those are inlined (see ``RuleValidator``).
     public func predicate(_ rules: RuleNode) throws(RuleProblems) -> SQLQueryString {
-        let problems = RuleValidator(catalog: catalog, segmentRules: segmentRules).validate(rules)
+        let problems = RuleValidator(catalog: catalog, segmentRules: segmentRules, isSnapshot: isSnapshot).validate(rules)
         if !problems.isEmpty { throw RuleProblems(problems) }
         return try compile(rules, nesting: 0)
     }

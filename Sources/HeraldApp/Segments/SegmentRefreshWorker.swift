@@ -27,6 +27,11 @@ struct SegmentRefreshWorker: Service {
                                 "segment refreshed",
                                 metadata: ["segment_id": "\(segment.id)", "count": "\(refreshed.contactCount)", "ms": "\(refreshed.refreshMs ?? 0)"]
                             )
+                        } catch let error as APIError where error.code == "invalid_rules" {
+                            // `refresh` recorded the problem on the segment, which is then due again only after `interval`.
+                            logger.warning(
+                                "segment rules are no longer valid", metadata: ["segment_id": "\(segment.id)", "problem": "\(error.message)"]
+                            )
                         } catch {
                             logger.warning("segment refresh failed", metadata: ["segment_id": "\(segment.id)", "error": "\(String(reflecting: error))"])
                             try? await segments.store.recordRefreshError(segment, message: "the refresh failed: \(error)")

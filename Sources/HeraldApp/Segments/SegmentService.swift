@@ -14,14 +14,19 @@ struct SegmentWorkspace: Sendable {
 
     var segmentRules: @Sendable (UUID) -> RuleNode? { let saved = saved; return { saved[$0]?.rules } }
     var isSnapshot: @Sendable (UUID) -> Bool { let saved = saved; return { saved[$0]?.kind == .static } }
+    var segmentName: @Sendable (UUID) -> String? { let saved = saved; return { saved[$0]?.name } }
 
     func validate(_ rules: RuleNode, segmentID: UUID? = nil) -> [RuleProblem] {
-        RuleValidator(catalog: catalog, segmentID: segmentID, segmentRules: segmentRules).validate(rules)
+        RuleValidator(catalog: catalog, segmentID: segmentID, segmentRules: segmentRules, isSnapshot: isSnapshot, segmentName: segmentName)
+            .validate(rules)
     }
 
-    /// The evaluator for rules, with relative windows counted back from `now`.
+    /// The evaluator for rules, with relative windows counted back from `now`. Rules are validated here first so that
+    /// a problem in a segment they use names that segment (the compiler validates again, without names).
     func evaluator(_ rules: RuleNode, database: Database, now: Date = Date()) throws(RuleProblems) -> SQLSegmentEvaluator {
-        try SQLSegmentEvaluator(
+        let problems = validate(rules)
+        guard problems.isEmpty else { throw RuleProblems(problems) }
+        return try SQLSegmentEvaluator(
             database: database, workspaceID: workspaceID, rules: rules, catalog: catalog, now: now, timeZone: timeZone,
             currencyMinorUnits: minorUnits, segmentRules: segmentRules, isSnapshot: isSnapshot
         )
