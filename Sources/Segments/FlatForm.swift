@@ -4,7 +4,8 @@ import Foundation
 ///
 /// `{"groups": [{"operator": "AND", "rules": [...]}, {"operator": "OR", "rules": [...]}]}` means
 /// `(all rules of group 0) AND (any rule of group 1)`: groups are ANDed together, and each group's
-/// rules are combined by that group's own operator (AND when absent).
+/// rules are combined by that group's own operator (AND when absent). An optional top-level
+/// `"operator": "OR"` beside `groups` joins the groups by OR instead.
 enum FlatForm {
     /// Flat rules name contact columns bare (`country`) and custom attributes bare or as `attributes.key`.
     static func fieldID(forAttribute attribute: String) -> String {
@@ -20,6 +21,8 @@ enum FlatForm {
         "consent": "contact.consent_status", "phone_country_code": "contact.phone_country_code",
         "total_spent": "purchases.total_spend", "total_spend": "purchases.total_spend", "order_count": "purchases.order_count",
         "orders_count": "purchases.order_count", "last_order_date": "purchases.last_purchase_at",
+        "last_purchase": "purchases.last_purchase_at", "last_purchase_at": "purchases.last_purchase_at",
+        "engagement_score": "engagement.score", "product_purchased": "purchases.product",
         "segment": "segment",
     ]
 }
@@ -29,6 +32,14 @@ extension RuleParser {
         guard let groups = object["groups"]?.array else {
             problems.append(RuleProblem("groups", .invalidStructure, "\"groups\" is a list of groups."))
             return nil
+        }
+        var join = RuleGroup.Combinator.and
+        if let joinValue = object["operator"], !joinValue.isNull {
+            guard let text = joinValue.string, let parsed = RuleGroup.Combinator(rawValue: text.lowercased()) else {
+                problems.append(RuleProblem("operator", .invalidStructure, "Groups are joined with AND or OR."))
+                return nil
+            }
+            join = parsed
         }
         var children: [RuleNode] = []
         for (i, groupValue) in groups.enumerated() {
@@ -49,10 +60,10 @@ extension RuleParser {
                     problems.append(RuleProblem(rulePath.text, .invalidStructure, "Expected a rule, found \(ruleValue.typeName)."))
                     continue
                 }
-                if let condition = parseCondition(rule, rulePath, &problems) { conditions.append(.condition(condition)) }
+                if let node = parseRule(rule, rulePath, &problems) { conditions.append(node) }
             }
             children.append(.group(RuleGroup(combinator, conditions)))
         }
-        return .group(RuleGroup(.and, children))
+        return .group(RuleGroup(join, children))
     }
 }

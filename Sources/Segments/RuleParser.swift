@@ -2,9 +2,10 @@
 ///
 /// Two input forms are accepted:
 /// - the canonical tree (a group or a condition, see ``RuleNode``);
-/// - the seed's flat form `{"groups": [{"operator": "AND"|"OR", "rules": [{"attribute", "operator", "value"}]}]}`.
-///   **Groups are ANDed together; each group's rules are combined by that group's operator** (AND when
-///   absent). It becomes an `and` group whose children are one group per flat group.
+/// - the seed's flat form `{"operator"?: "AND"|"OR", "groups": [{"operator": "AND"|"OR", "rules": [{"attribute", "operator", "value"}]}]}`.
+///   **Groups are ANDed together unless the top-level `operator` is OR; each group's rules are combined by
+///   that group's operator** (AND when absent). It becomes a group (`and` or `or`) whose children are one
+///   group per flat group.
 ///
 /// The parser checks shape only (keys, spellings, JSON types of structural parts); ``RuleValidator``
 /// checks meaning (fields, operators allowed, values, windows, limits, cycles).
@@ -27,7 +28,7 @@ public enum RuleParser {
             return nil
         }
         if object["field"] != nil || object["attribute"] != nil {
-            return parseCondition(object, path, &problems).map(RuleNode.condition)
+            return parseRule(object, path, &problems)
         }
         guard let childrenValue = object["children"] ?? object["rules"], let children = childrenValue.array else {
             problems.append(RuleProblem(path.text, .invalidStructure, "A group needs a list of \"children\"; a rule needs a \"field\"."))
@@ -54,7 +55,7 @@ public enum RuleParser {
         let before = problems.count
         let fieldKey = object["field"] != nil ? "field" : "attribute"
         let field = object[fieldKey]?.string.map { object["field"] != nil ? $0 : FlatForm.fieldID(forAttribute: $0) }
-        if field == nil || field!.isEmpty {
+        if field?.isEmpty ?? true {
             problems.append(RuleProblem(path.key(fieldKey).text, .invalidStructure, "Choose a field for this rule."))
         }
         let opText = object["operator"]?.string
