@@ -47,7 +47,7 @@ struct QueryTimeLimitTests {
         }
     }
 
-    @Test("a pre-flight past the limit answers 503 query_timeout as JSON, not a 500 or a hang", arguments: Engine.available)
+    @Test("a pre-flight or segment preview past the limit answers 503 query_timeout as JSON, not a 500 or a hang", arguments: Engine.available)
     func preflightAnswers503(engine: Engine) async throws {
         try await TestDatabase.with(engine) { database in
             var config = HeraldConfig(databaseURL: .sqlite(path: ""), dataDirectory: NSTemporaryDirectory(), secretKey: .random())
@@ -68,6 +68,8 @@ struct QueryTimeLimitTests {
                 let answer = try await app.request(.get, "/api/campaigns/\(id)/preflight")
                 expectError(answer, .serviceUnavailable, code: "query_timeout")
                 #expect(answer.headers[.retryAfter] != nil)
+                let preview = try await app.request(.post, "/api/segments/preview", json: #"{"rules":\#(SegmentData.spendAndRead)}"#)
+                expectError(preview, .serviceUnavailable, code: "query_timeout")
             }
         }
     }

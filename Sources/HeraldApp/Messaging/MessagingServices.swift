@@ -36,7 +36,7 @@ public struct MessagingServices: Sendable {
         self.media = MediaStore(database: database, dataDirectory: dataDirectory)
         self.rates = RateStore(database: database)
         self.alerts = AlertStore(database: database)
-        self.segments = SegmentService(database: database)
+        self.segments = SegmentService(database: database, queryTimeLimit: queryTimeLimit)
         self.httpClient = httpClient
         self.publicBaseURL = publicBaseURL
         self.inDoubtSeconds = inDoubtSeconds

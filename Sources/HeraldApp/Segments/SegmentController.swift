@@ -75,7 +75,7 @@ struct SegmentController {
         let problems = workspace.validate(rules, segmentID: segmentID)
         guard problems.isEmpty else { throw SegmentRulesInput.invalid(problems) }
         let evaluator: SQLSegmentEvaluator
-        do { evaluator = try workspace.evaluator(rules, database: database) } catch { throw SegmentRulesInput.invalid(error.problems) }
+        do { evaluator = try workspace.evaluator(rules, database: segments.limitedReads) } catch { throw SegmentRulesInput.invalid(error.problems) }
         async let count = evaluator.count()
         let ids = limit > 0 ? try await evaluator.page(after: nil, limit: limit) : []
         let total = try await count

@@ -75,10 +75,13 @@ enum SegmentRulesInput {
 public struct SegmentService: Sendable {
     let database: Database
     let store: SegmentStore
+    /// Previews, which anyone with access can make arbitrarily expensive, read through this view: stopped past the limit.
+    let limitedReads: Database
 
-    public init(database: Database) {
+    public init(database: Database, queryTimeLimit: Duration = .seconds(10)) {
         self.database = database
         self.store = SegmentStore(database: database)
+        self.limitedReads = database.withReadTimeLimit(queryTimeLimit)
     }
 
     func workspace(_ workspaceID: UUID) async throws -> SegmentWorkspace {
