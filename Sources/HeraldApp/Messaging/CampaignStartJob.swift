@@ -17,12 +17,37 @@ struct CampaignStartJob: JobHandler {
         }
         let category = try await campaign.templateID.asyncMap { try await services.templates.find(workspaceID: campaign.workspaceID, id: $0) }??
             .category ?? "MARKETING"
-        let size = try await AudienceFreeze(database: services.database, segments: services.segments).freeze(campaign, category: category)
+        let size: Int
+        do {
+            size = try await AudienceFreeze(database: services.database, segments: services.segments).freeze(campaign, category: category)
+        } catch let error as APIError where error.status == .unprocessableContent {
+            // The audience segment's rules no longer fit (a used segment changed, a field changed type): hold the
+            // campaign with the reason rather than leave it sending with nobody to send to.
+            try await hold(campaign, because: error.message)
+            run.logger.warning("campaign held: its audience cannot be resolved", metadata: ["campaign_id": "\(campaign.id)", "reason": .string(error.message)])
+            return "{\"held\":\"audience cannot be resolved\"}"
+        }
         try await services.database.transaction { sql in
             try await sql.raw("UPDATE campaigns SET audience_size = \(bind: size), updated_at = \(bind: Date()) WHERE id = \(bind: campaign.id)").run()
         }
         run.logger.info("campaign audience frozen", metadata: ["campaign_id": "\(campaign.id)", "messages": "\(size)"])
         return "{\"messages\":\(size)}"
+    }
+
+    func hold(_ campaign: Campaign, because reason: String) async throws {
+        try await services.database.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE campaigns SET status = 'paused', status_reason = \(bind: "held: the audience cannot be resolved: \(reason)"),
+                    updated_at = \(bind: Date())
+                WHERE id = \(bind: campaign.id) AND status IN ('sending', 'scheduled')
+                """
+            ).run()
+            try await AlertStore.raise(
+                workspaceID: campaign.workspaceID, level: "warning", kind: "campaign_held",
+                message: "Campaign \(campaign.name) was held before sending: \(reason)", campaignID: campaign.id, in: sql
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Segments
+import Storage
 import Testing
 
 @testable import HeraldApp
@@ -54,6 +55,24 @@ struct SegmentReferenceAPITests {
         }
         #expect(error?.status == .unprocessableContent)
         #expect(error?.code == "invalid_rules")
+
+        // Campaign start holds the campaign with the reason and an alert, rather than leave it sending to nobody.
+        try await app.database.transaction { sql in
+            try await sql.raw("UPDATE campaigns SET status = 'sending' WHERE id = \(bind: id)").run()
+            try await JobQueue.enqueue(
+                sql, dialect: app.database.dialect, workspaceID: app.workspace.id, kind: CampaignStartJob.kind,
+                payload: #"{"campaign_id":"\#(id.uuidString.lowercased())"}"#
+            )
+        }
+        let worker = JobWorker(queue: app.services.jobs, handlers: [CampaignStartJob(services: app.services.messaging)], logger: TestDatabase.logger)
+        while let job = try await app.services.jobs.claim(owner: worker.owner, kinds: [CampaignStartJob.kind]) {
+            await worker.execute(job, handler: try #require(worker.handlers[job.kind]))
+        }
+        let held = try await app.request(.get, "/api/campaigns/\(id.uuidString)").json
+        #expect(held["status"].string == "paused", "\(held)")
+        #expect(held["status_reason"].string?.hasPrefix("held: the audience cannot be resolved") == true, "\(held)")
+        let alerts = try await app.request(.get, "/api/alerts").json
+        #expect(alerts["data"].array.contains { $0["kind"].string == "campaign_held" }, "\(alerts)")
     }
 
     @Test(
