@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The app secrets and verify tokens of every account, opened once and refreshed every 30 s, so that
 /// checking a signature costs no database round trip. A miss may reload before rejecting, but opening
@@ -83,7 +84,16 @@ actor WebhookSecrets {
     static func open(_ accounts: AccountStore) async throws -> [Entry] {
         var fresh: [Entry] = []
         for account in try await accounts.all() {
-            if let secrets = try await accounts.secrets(accountID: account.id) {
+            // One account whose sealed values do not open (tampered, or sealed with another key) must not stop
+            // webhooks for every other account.
+            let opened: AccountSecrets?
+            do { opened = try await accounts.secrets(accountID: account.id) } catch {
+                Logger(label: "herald.webhooks").error(
+                    "a WhatsApp account's secrets do not open; its webhooks are refused", metadata: ["account_id": "\(account.id)", "error": "\(error)"]
+                )
+                continue
+            }
+            if let secrets = opened {
                 fresh.append(
                     Entry(
                         accountID: account.id, phoneNumberID: account.phoneNumberID, wabaID: account.wabaID, appSecret: secrets.appSecret,

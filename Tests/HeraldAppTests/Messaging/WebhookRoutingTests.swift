@@ -100,4 +100,17 @@ struct WebhookRoutingTests {
             #expect(templates.filter { $0.1 == "PAUSED" }.map(\.0) == [beta.id], "the template event of the second WABA pauses only its template")
         }
     }
+
+    @Test("an account whose sealed secrets do not open does not stop webhooks for the others", arguments: Engine.available)
+    func unreadableAccountIsSkipped(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let broken = try await account(app, workspaceID: app.workspace.id, phoneNumberID: "100000000000001", wabaID: "200000000000001")
+            _ = try await account(app, workspaceID: app.workspace.id, phoneNumberID: "100000000000002", wabaID: "200000000000002")
+            try await app.database.transaction { sql in
+                try await sql.raw("UPDATE whatsapp_accounts SET app_secret_sealed = access_token_sealed WHERE id = \(bind: broken.id)").run()
+            }
+            let delivery = WebhookDelivery(entries: [inbound(wabaID: "200000000000002", phoneNumberID: "100000000000002", text: "Hi", id: "wamid.ok")])
+            #expect(try await post(app, delivery.jsonBody()).status == .ok)
+        }
+    }
 }
