@@ -53,6 +53,8 @@ struct Demo: AsyncParsableCommand {
         var (config, database) = try await openMigrated(try ConfigOptions.parse(arguments))
         let url = "http://\(config.host == "0.0.0.0" ? "127.0.0.1" : config.host):\(config.port)"
         config.publicURL = url
+        // The demo's account points at the simulator on this machine; only that port is allowed besides Meta.
+        config.allowedAPIHosts = try CloudAPIHosts(parsing: "127.0.0.1:\(simulatorPort)")
         let credentials: (key: String?, password: String)
         let whatsapp: (account: WhatsAppAccount, secrets: AccountSecrets)
         do {

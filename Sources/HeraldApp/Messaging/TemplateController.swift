@@ -77,7 +77,8 @@ struct TemplateController {
         } catch let error as CloudAPIError {
             throw APIError(.unprocessableContent, "whatsapp_rejected", "Meta rejected the template: (#\(error.code)) \(error.details ?? error.message)")
         } catch {
-            throw APIError(.badGateway, "whatsapp_unreachable", "could not reach \(account.apiBaseURL): \(error)")
+            // The remote body is never echoed: only Meta's error fields or the HTTP status (CloudAPIFailure).
+            throw APIError(.badGateway, "whatsapp_unreachable", CloudAPIFailure.summary(error, baseURL: account.apiBaseURL))
         }
         _ = try await TemplateSync(services: services).sync(account)
         let created = try await services.templates.list(workspaceID: context.access.workspaceID, accountID: account.id)
