@@ -6,22 +6,20 @@ import Testing
 
 @Suite("Job attempts")
 struct JobAttemptTests {
+    /// A queue whose leases have already run out when granted, so every claim looks like a crashed worker to the next
+    /// one, holding one job of `kind`.
+    func crashingQueue(_ app: TestApp, maxAttempts: Int, kind: String) async throws -> (JobQueue, UUID) {
+        let id = UUID()
+        try await app.database.transaction { sql in
+            try await JobQueue.enqueue(sql, dialect: app.database.dialect, id: id, workspaceID: app.workspace.id, kind: kind, payload: "{}")
+        }
+        return (JobQueue(database: app.database, leaseSeconds: -1, maxAttempts: maxAttempts), id)
+    }
+
     @Test("a job whose worker keeps dying is failed after its last attempt, with a message", arguments: Engine.available)
     func crashingJobFails(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            // A lease that has already run out when it is granted: every claim looks like a crashed worker to the next one.
-            let queue = JobQueue(database: app.database, leaseSeconds: -1, maxAttempts: 3)
-            let id = UUID()
-            try await app.database.transaction { sql in
-                try await JobQueue.enqueue(
-                    sql,
-                    dialect: app.database.dialect,
-                    id: id,
-                    workspaceID: app.workspace.id,
-                    kind: "test.crash",
-                    payload: "{}"
-                )
-            }
+            let (queue, id) = try await crashingQueue(app, maxAttempts: 3, kind: "test.crash")
             for attempt in 1...3 {
                 let job = try await queue.claim(owner: "worker-\(attempt)", kinds: ["test.crash"])
                 #expect(job?.id == id, "attempt \(attempt) claims the job")
@@ -37,18 +35,7 @@ struct JobAttemptTests {
     @Test("a job finished within its attempts is not failed by the limit", arguments: Engine.available)
     func retriedJobCompletes(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            let expired = JobQueue(database: app.database, leaseSeconds: -1, maxAttempts: 2)
-            let id = UUID()
-            try await app.database.transaction { sql in
-                try await JobQueue.enqueue(
-                    sql,
-                    dialect: app.database.dialect,
-                    id: id,
-                    workspaceID: app.workspace.id,
-                    kind: "test.retry",
-                    payload: "{}"
-                )
-            }
+            let (expired, id) = try await crashingQueue(app, maxAttempts: 2, kind: "test.retry")
             _ = try await expired.claim(owner: "crashed", kinds: ["test.retry"])
             let job = try #require(try await expired.claim(owner: "survivor", kinds: ["test.retry"]))
             #expect(job.attempts == 2)

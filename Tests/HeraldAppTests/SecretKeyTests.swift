@@ -53,11 +53,17 @@ struct SecretKeyTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/secret.key")) == garbage, "the file is left as it was")
     }
 
+    /// An account store with the test key, and a workspace to put accounts in.
+    static func store(_ database: Database) async throws -> (AccountStore, Workspace) {
+        let store = AccountStore(database: database, secretKey: try #require(SecretKey(base64: keyText)))
+        let (workspace, _) = try await WorkspaceStore(database: database).create(name: "Acme", defaultCountry: "DE")
+        return (store, workspace)
+    }
+
     @Test("a sealed secret copied to another account or another column does not open there", arguments: Engine.available)
     func boundToRowAndColumn(engine: Engine) async throws {
         try await TestDatabase.with(engine) { database in
-            let store = AccountStore(database: database, secretKey: SecretKey(base64: Self.keyText)!)
-            let (workspace, _) = try await WorkspaceStore(database: database).create(name: "Acme", defaultCountry: "DE")
+            let (store, workspace) = try await Self.store(database)
             let victim = try await store.create(workspaceID: workspace.id, Self.input("1001", token: "victim-token"))
             let attacker = try await store.create(workspaceID: workspace.id, Self.input("1002", token: "attacker-token"))
             #expect(try await store.secrets(accountID: victim.id)?.accessToken == "victim-token")
@@ -78,8 +84,7 @@ struct SecretKeyTests {
     @Test("a secret sealed before binding still opens and is sealed again, bound", arguments: Engine.available)
     func legacyValues(engine: Engine) async throws {
         try await TestDatabase.with(engine) { database in
-            let store = AccountStore(database: database, secretKey: SecretKey(base64: Self.keyText)!)
-            let (workspace, _) = try await WorkspaceStore(database: database).create(name: "Acme", defaultCountry: "DE")
+            let (store, workspace) = try await Self.store(database)
             let account = try await store.create(workspaceID: workspace.id, Self.input("1001", token: "new-token"))
             try await database.transaction { sql in
                 try await sql.raw("UPDATE whatsapp_accounts SET access_token_sealed = \(bind: Self.legacySealed) WHERE id = \(bind: account.id)").run()

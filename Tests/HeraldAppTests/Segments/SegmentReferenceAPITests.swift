@@ -17,6 +17,21 @@ struct SegmentReferenceAPITests {
         return #"{"combinator":"or","children":[\#(Array(repeating: one, count: times).joined(separator: ","))]}"#
     }
 
+    /// Saves a segment through the API and returns its id.
+    func save(_ app: TestApp, _ name: String, kind: String = "dynamic", rules: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let created = try await app.request(.post, "/api/segments", json: #"{"name":"\#(name)","kind":"\#(kind)","rules":\#(rules)}"#)
+        #expect(created.status == .created, "\(created.text)", sourceLocation: sourceLocation)
+        return try #require(created.json["id"].string, sourceLocation: sourceLocation)
+    }
+
+    /// A test app with the segment suites' contacts, orders and events.
+    static func withSegmentData(_ engine: Engine, _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await SegmentData.make(app)
+            try await body(app)
+        }
+    }
+
     func segmentCount(_ app: TestApp) async throws -> Int {
         try await app.database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM segments").first()!.decode(column: "n", as: Int.self) }
     }
@@ -79,19 +94,11 @@ struct SegmentReferenceAPITests {
         "a chain of segments each using the next 100 times is refused on save and preview, and a saved one fails its refresh cleanly",
         arguments: Engine.available)
     func chain(engine: Engine) async throws {
-        try await TestApp.with(engine) { app in
-            _ = try await SegmentData.make(app)
-            let leaf = try await app.request(
-                .post, "/api/segments", json: #"{"name":"Austin","kind":"dynamic","rules":{"field":"contact.city","operator":"eq","value":"Austin"}}"#
-            )
-            #expect(leaf.status == .created, "\(leaf.text)")
-            let middle = try await app.request(
-                .post, "/api/segments", json: #"{"name":"Middle","kind":"dynamic","rules":\#(Self.usesRules(leaf.json["id"].string!, times: 100))}"#)
-            #expect(middle.status == .created, "100 conditions after expansion are fine: \(middle.text)")
-            let middleID = middle.json["id"].string!
-            let other = try await app.request(
-                .post, "/api/segments", json: #"{"name":"Other","kind":"static","rules":{"combinator":"and","children":[]}}"#)
-            #expect(other.status == .created, "\(other.text)")
+        try await Self.withSegmentData(engine) { app in
+            let leafID = try await save(app, "Austin", rules: #"{"field":"contact.city","operator":"eq","value":"Austin"}"#)
+            // 100 conditions after expansion are fine.
+            let middleID = try await save(app, "Middle", rules: Self.usesRules(leafID, times: 100))
+            let otherID = try await save(app, "Other", kind: "static", rules: #"{"combinator":"and","children":[]}"#)
 
             let before = try await segmentCount(app)
             let top = Self.usesRules(middleID, times: 100)
@@ -103,7 +110,7 @@ struct SegmentReferenceAPITests {
             expectError(preview, .unprocessableContent, code: "invalid_rules")
             #expect(preview.json["error"]["problems"][0]["code"].string == "too_many_conditions", "\(preview.text)")
             let patched = try await app.request(
-                .patch, "/api/segments/\(other.json["id"].string!)", json: #"{"rules":\#(Self.usesRules(middleID, times: 11))}"#)
+                .patch, "/api/segments/\(otherID)", json: #"{"rules":\#(Self.usesRules(middleID, times: 11))}"#)
             expectError(patched, .unprocessableContent, code: "invalid_rules")
             #expect(patched.json["error"]["problems"][0]["code"].string == "too_many_conditions", "1,100 after expansion: \(patched.text)")
 
@@ -134,21 +141,12 @@ struct SegmentReferenceAPITests {
         "a used segment whose custom field was recreated with another type gives a 422, a recorded refresh error and no crash",
         arguments: Engine.available)
     func staleReference(engine: Engine) async throws {
-        try await TestApp.with(engine) { app in
-            _ = try await SegmentData.make(app)
+        try await Self.withSegmentData(engine) { app in
             #expect(try await app.request(.post, "/api/custom-fields", json: #"{"key":"points","type":"number"}"#).status == .created)
-            let fans = try await app.request(
-                .post, "/api/segments",
-                json: """
-                    {"name":"Points fans","kind":"dynamic","rules":{"field":"attributes.points","operator":"between","value":[10,20]}}
-                    """)
-            #expect(fans.status == .created, "\(fans.text)")
-            let fansID = fans.json["id"].string!
+            let fansID = try await save(app, "Points fans", rules: #"{"field":"attributes.points","operator":"between","value":[10,20]}"#)
             let inFans = #"{"field":"segment","operator":"in_segment","value":"\#(fansID)"}"#
             let uses = #"{"combinator":"and","children":[{"field":"contact.country","operator":"is_not_set"},\#(inFans)]}"#
-            let outer = try await app.request(.post, "/api/segments", json: #"{"name":"Outer","kind":"dynamic","rules":\#(uses)}"#)
-            #expect(outer.status == .created, "\(outer.text)")
-            let outerID = outer.json["id"].string!
+            let outerID = try await save(app, "Outer", rules: uses)
 
             #expect(try await app.request(.delete, "/api/custom-fields/points").status == .noContent)
             #expect(try await app.request(.post, "/api/custom-fields", json: #"{"key":"points","type":"date"}"#).status == .created)
