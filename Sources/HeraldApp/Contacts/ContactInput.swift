@@ -64,9 +64,14 @@ public struct ContactInput: Sendable {
         case .object?:
             let consent = try reader.object("consent")!
             try consent.rejectUnknown(["status", "source", "at"])
+            let at = try consent.date("at")
+            // A consent time from the future (a typo, a time-zone slip) would outrank every later opt-out.
+            if let at, at > Date().addingTimeInterval(ConsentChange.otherClockTolerance) {
+                throw APIError.invalid(consent.name("at"), "consent.at is in the future; give the time the contact gave or withdrew consent")
+            }
             input.consent = try rules.consent(
                 status: try consent.string("status", required: true)!, source: try consent.string("source", maxLength: 100),
-                at: try consent.date("at"), field: consent.name("status")
+                at: at, field: consent.name("status")
             )
         case let other?:
             throw APIError.invalid(reader.name("consent"), "consent must be a status string or an object, not \(other.typeName)", code: "invalid_type")

@@ -17,8 +17,13 @@ enum ConsentSource: String {
 /// Webhooks arrive late and out of order (Meta retries for days), so a change applies only if it is
 /// newer than the contact's stored consent (`consent_at`). Meta's times are whole seconds: an opt-out
 /// applies unless the stored consent is at least a second newer, an opt-in only if it is strictly
-/// newer, so within the same second an opt-out wins.
+/// newer, so within the same second an opt-out wins. A stored consent that did not come from WhatsApp
+/// (the API, an import) was timed by another clock, so an opt-out yields to it only when it is more than
+/// ``otherClockTolerance`` newer: clock skew never keeps someone who said STOP opted in.
 enum ConsentChange {
+    static let otherClockTolerance: TimeInterval = 300
+    static let whatsAppSources = [ConsentSource.keyword, .stopButton, .userPreferences, .error131050].map(\.rawValue)
+
     /// Returns whether the contact's consent was written.
     @discardableResult
     static func optOut(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
@@ -26,7 +31,9 @@ enum ConsentChange {
             """
             UPDATE contacts SET consent_status = 'opted_out', consent_source = \(bind: source.rawValue), consent_at = \(bind: at),
                 updated_at = \(bind: Date())
-            WHERE id = \(bind: contactID) AND (consent_at IS NULL OR consent_at < \(bind: at.addingTimeInterval(1)))
+            WHERE id = \(bind: contactID)
+              AND (consent_at IS NULL OR consent_at < \(bind: at.addingTimeInterval(1))
+                OR (COALESCE(consent_source, '') NOT IN (\(binds: whatsAppSources)) AND consent_at < \(bind: at.addingTimeInterval(otherClockTolerance))))
               AND NOT (consent_status = 'opted_out' AND consent_at >= \(bind: at))
             RETURNING id
             """

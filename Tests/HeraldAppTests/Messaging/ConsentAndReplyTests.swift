@@ -95,6 +95,29 @@ struct ConsentAndReplyTests {
         }
     }
 
+    @Test("a STOP beats an API consent timed by another clock within minutes; a consent time from the future is refused", arguments: Engine.available)
+    func optOutBeatsClockSkew(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 1)
+            let contact = f.messages[0].contact
+            // The API recorded the opt-in on a clock two minutes ahead of Meta's.
+            try await app.database.transaction { sql in
+                try await sql.raw(
+                    "UPDATE contacts SET consent_status = 'opted_in', consent_source = 'api', consent_at = \(bind: Date().addingTimeInterval(120)) WHERE id = \(bind: contact)"
+                ).run()
+            }
+            try await f.deliver(text(f, 0, "STOP", id: "wamid.skew", at: Date()))
+            try await f.process()
+            #expect(try await f.consent(contact) == ("opted_out", "whatsapp_keyword"), "a STOP is not lost to clock skew")
+
+            let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
+            let refused = try await app.request(
+                .post, "/api/contacts", json: #"{"phone":"+4915112345699","consent":{"status":"opted_in","at":"\#(future)"}}"#
+            )
+            expectError(refused, .unprocessableContent, field: "consent.at")
+        }
+    }
+
     @Test("an opted-out contact is skipped at send time even though its message was queued", arguments: Engine.available)
     func checkedAtSendTime(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
