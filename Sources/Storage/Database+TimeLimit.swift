@@ -26,21 +26,20 @@ extension Database {
         guard limit > .zero else { throw QueryTimeLimitExceeded(limit: limit) }
         switch backend {
         case .postgres(let client, _):
-            return try await client.withConnection { connection in
-                let sql = connection.sql(queryLogLevel: .trace)
-                let milliseconds = max(1, Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000))
-                try await sql.raw("SELECT set_config('statement_timeout', \(bind: String(milliseconds)), false)").run()
-                do {
-                    let result = try await body(sql)
-                    try await sql.raw("SELECT set_config('statement_timeout', '0', false)").run()
-                    return result
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
-                    try? await sql.raw("SELECT set_config('statement_timeout', '0', false)").run()
-                    throw QueryTimeLimitExceeded(limit: limit)
-                } catch {
-                    try? await sql.raw("SELECT set_config('statement_timeout', '0', false)").run()
-                    throw error
+            // SET LOCAL (set_config(..., true)) ends with the transaction: the pooled connection keeps its own setting.
+            let milliseconds = max(1, Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000))
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    let sql = connection.sql(queryLogLevel: .trace)
+                    try await sql.raw("SELECT set_config('statement_timeout', \(bind: String(milliseconds)), true)").run()
+                    return try await body(sql)
                 }
+            } catch let error as PostgresTransactionError {
+                if let failure = error.closureError as? PSQLError, failure.serverInfo?[.sqlState] == "57014" {
+                    throw QueryTimeLimitExceeded(limit: limit)
+                }
+                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                throw error
             }
         case .sqlite:
             guard let timedReader else { preconditionFailure("an SQLite database always has a timed reader") }
@@ -58,9 +57,9 @@ final class TimedReader: Sendable {
     init(connection: SQLiteConnection) { self.connection = connection }
 
     func run<R: Sendable>(limit: Duration, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let deadline = ContinuousClock.now + limit
-        return try await lock.withLock {
-            guard ContinuousClock.now < deadline else { throw QueryTimeLimitExceeded(limit: limit) }
+        try await lock.withLock {
+            // The limit counts from when this read has the connection: waiting behind another read is not its fault.
+            let deadline = ContinuousClock.now + limit
             // `running` is true while `body` may still be executing statements; the watchdog interrupts only then,
             // so a late watchdog cannot stop the next reader's statements.
             let running = NIOLockedValueBox(true)

@@ -70,6 +70,14 @@ struct QueryTimeLimitTests {
                 #expect(answer.headers[.retryAfter] != nil)
                 let preview = try await app.request(.post, "/api/segments/preview", json: #"{"rules":\#(SegmentData.spendAndRead)}"#)
                 expectError(preview, .serviceUnavailable, code: "query_timeout")
+
+                // The console keeps working: its pre-flight (also a viewer's form fragment) says it took too long.
+                let (cookie, _) = try await WebConsoleTests.signIn(app, role: .viewer)
+                for path in ["/campaigns/new?fragment=preflight&template_id=\(fixture.template.id)", "/campaigns/\(id)"] {
+                    let page = try await app.request(.get, path, key: "", headers: [.cookie: cookie])
+                    #expect(page.status == .ok, "\(path): \(page.text.prefix(300))")
+                    #expect(page.text.contains("pf-timeout"), "\(path)")
+                }
             }
         }
     }

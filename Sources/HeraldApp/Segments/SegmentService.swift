@@ -109,12 +109,15 @@ public struct SegmentService: Sendable {
         )
     }
 
-    /// The members of a saved segment right now: the snapshot of a static one, fresh rules for a dynamic one.
+    /// The members of a saved segment right now, as people browse them: the snapshot of a static one, fresh rules for a
+    /// dynamic one, read within the query time limit.
     func members(of segment: Segment, in workspace: SegmentWorkspace, now: Date = Date()) throws -> any SegmentEvaluator {
         switch segment.kind {
-        case .static: return SnapshotSegmentEvaluator(database: database, workspaceID: segment.workspaceID, segmentID: segment.id)
+        case .static: return SnapshotSegmentEvaluator(database: limitedReads, workspaceID: segment.workspaceID, segmentID: segment.id)
         case .dynamic:
-            do { return try workspace.evaluator(segment.rules, database: database, now: now) } catch { throw SegmentRulesInput.invalid(error.problems) }
+            do { return try workspace.evaluator(segment.rules, database: limitedReads, now: now) } catch {
+                throw SegmentRulesInput.invalid(error.problems)
+            }
         }
     }
 

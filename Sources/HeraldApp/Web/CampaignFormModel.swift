@@ -82,9 +82,9 @@ struct CampaignFormModel {
         values["showCTA"] = definition.urlButtonIndex != nil
         let chosen = media.first { $0.id.uuidString.lowercased() == form["media_id"]?.lowercased() }
         values["preview"] = WebPages.bubble(preview(definition), mediaURL: chosen.map { "/media/\($0.publicToken)/\($0.filename)" })
-        values["preflight"] = WebPages.preflightValues(
+        values["preflight"] = try await WebPages.preflightSection {
             try await preflight(selected, account: accounts.first { $0.id == selected.accountID }, segment: segment)
-        )
+        }
         return values
     }
 
@@ -125,7 +125,7 @@ struct CampaignFormModel {
         let rates = try await messaging.rates.table(workspaceID: access.workspaceID)
         let workspaceID = access.workspaceID
         let audience = try? await pages.services.segments.audiencePredicate(workspaceID: workspaceID, segmentID: segment?.id)
-        return try await messaging.database.read { sql in
+        return try await messaging.limitedReads.read { sql in
             try await Preflight.compute(
                 workspaceID: workspaceID, category: template.category, rates: rates, account: account, audience: audience, in: sql
             )

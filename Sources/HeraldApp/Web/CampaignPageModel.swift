@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// What a campaign's page shows: status, funnel, rates, the message, pre-flight while it is a draft, recent messages.
 struct CampaignPageModel {
@@ -44,7 +45,7 @@ struct CampaignPageModel {
             values["preview"] = WebPages.bubble(rendered, mediaURL: mediaURL)
         }
         if c.isEditable {
-            values["preflight"] = WebPages.preflightValues(try await CampaignController.preflight(c, services: services))
+            values["preflight"] = try await WebPages.preflightSection { try await CampaignController.preflight(c, services: services) }
         }
         let messages = try await pages.commands.recentMessages(c)
         values["messages"] = messages
@@ -79,6 +80,14 @@ struct CampaignPageModel {
 
 extension WebPages {
     /// Pre-flight numbers as the campaign form and a draft's page show them.
+    /// The pre-flight section of a console page; a count that runs past the query time limit shows a note instead of
+    /// failing the whole page, so the campaign can still be opened, edited or cancelled.
+    static func preflightSection(_ compute: () async throws -> Preflight) async throws -> [String: Any] {
+        do { return preflightValues(try await compute()) } catch let error as QueryTimeLimitExceeded {
+            return ["timedOut": "Pre-flight took longer than the \(error.limit) allowed and was stopped; the numbers will show when the database is less busy."]
+        }
+    }
+
     static func preflightValues(_ p: Preflight) -> [String: Any] {
         [
             "audience": p.audience, "eligible": p.eligible, "optedIn": p.optedIn, "optedOut": p.optedOut, "noConsent": p.noConsent,
