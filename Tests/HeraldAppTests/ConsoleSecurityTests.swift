@@ -108,4 +108,24 @@ struct ConsoleSecurityTests {
             }
         }
     }
+
+    @Test("signing in again while a session is still valid works: the login form's own token is checked", arguments: Engine.available)
+    func signInAgain(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let (session, _) = try await WebConsoleTests.signIn(app)
+            let page = try await app.request(.get, "/login", key: "")
+            let loginCookie = try #require(page.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let token = try #require(page.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+            let again = try await app.request(
+                .post, "/login", body: "_csrf=\(token)&email=owner@acme.test&password=correct+horse", contentType: Self.form, key: "",
+                headers: [.cookie: "\(session); \(loginCookie)"]
+            )
+            #expect(again.status == .found, "\(again.text)")
+            let forged = try await app.request(
+                .post, "/login", body: "_csrf=forged&email=owner@acme.test&password=correct+horse", contentType: Self.form, key: "",
+                headers: [.cookie: "\(session); \(loginCookie)"]
+            )
+            #expect(forged.status != .found, "the login form's token is still required")
+        }
+    }
 }

@@ -23,11 +23,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let token = request.cookies[Self.sessionCookie]?.value, let access = try await sessions.authenticate(token) {
             context.access = access
             // Checked whatever the path: the router ignores empty segments, so `//api/…` reaches the API too.
-            if ![.get, .head, .options].contains(request.method) {
+            // Signing in again (a second tab, an expired page) checks the login form's own token instead.
+            if ![.get, .head, .options].contains(request.method), !Self.isLogin(request) {
                 try await Self.requireCSRFToken(&request, context: context, expected: access.csrfToken)
             }
         }
         return try await next(request, context)
+    }
+
+    /// `POST /login` in any spelling the router accepts (it ignores empty segments).
+    static func isLogin(_ request: Request) -> Bool {
+        request.uri.path.split(separator: "/", omittingEmptySubsequences: true) == ["login"]
     }
 
     /// Accepts the header, or else a form's `_csrf` field; the form's body is kept for the handler to read.
