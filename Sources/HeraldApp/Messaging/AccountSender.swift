@@ -20,6 +20,14 @@ struct AccountSender: Sendable {
             client = CloudAPIClient(
                 httpClient: services.httpClient, endpoint: account.endpoint, credentials: try await services.accounts.credentials(account)
             )
+        } catch let error as APIError where error.code == "api_host_not_allowed" {
+            // Stored before hosts were checked (or the operator narrowed them): stop the account with an alert, so the
+            // send worker does not start this sender again on every poll and its campaigns do not hang unexplained.
+            logger.error("account's Cloud API host is not allowed; halting it", metadata: ["account_id": "\(account.id)"])
+            try? await services.database.transaction { sql in
+                try await SendOutcome.halt(accountID: account.id, workspaceID: account.workspaceID, detail: error.message, in: sql)
+            }
+            return
         } catch {
             logger.error("could not open the account's credentials", metadata: ["account_id": "\(account.id)", "error": "\(error)"])
             return

@@ -20,7 +20,7 @@ struct CampaignStartJob: JobHandler {
         let size: Int
         do {
             size = try await AudienceFreeze(database: services.database, segments: services.segments).freeze(campaign, category: category)
-        } catch let error as APIError where error.status == .unprocessableContent {
+        } catch let error as APIError where error.status == .unprocessableContent || error.code == "segment_missing" {
             // The audience segment's rules no longer fit (a used segment changed, a field changed type): hold the
             // campaign with the reason rather than leave it sending with nobody to send to.
             try await hold(campaign, because: error.message)

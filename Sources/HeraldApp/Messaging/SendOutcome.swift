@@ -18,13 +18,23 @@ enum SendOutcome: Sendable {
 
     static let maxAttempts = 8
 
+    /// What a message's `error_detail` says: Meta's code and text, or how the transport failed, never the body of an
+    /// answer that was not the Cloud API's (the API and console show this text).
+    static func detail(_ error: any Error) -> String {
+        switch error {
+        case let api as CloudAPIError: "(#\(api.code)) \(api.details ?? api.message)"
+        case CloudAPITransportError.badResponse(let status, _): "unexpected Cloud API response (HTTP \(status))"
+        default: String(describing: error)
+        }
+    }
+
     /// Maps an error from the Cloud API to what the pipeline does about it. `sending` says the error
     /// came from sending the message itself: a transport failure after its request may have reached
     /// Meta leaves it in doubt instead of retrying.
     static func from(error: any Error, attempts: Int, sending: Bool = true, random: Double = Double.random(in: 0..<1)) -> SendOutcome {
         let api = error as? CloudAPIError
         let code = api?.code
-        let detail = api.map { "(#\($0.code)) \($0.details ?? $0.message)" } ?? String(describing: error)
+        let detail = Self.detail(error)
         if sending, let transport = error as? CloudAPITransportError, transport.mayHaveReachedMeta { return .inDoubt(detail: detail) }
         switch errorAction(for: error) {
         case .retry:

@@ -22,7 +22,8 @@ struct WebhookController {
         guard query["hub.mode"].map(String.init) == "subscribe", let token = query["hub.verify_token"].map(String.init),
             let challenge = query["hub.challenge"].map(String.init)
         else { throw APIError(.badRequest, "invalid_verification", "expected hub.mode=subscribe, hub.verify_token and hub.challenge") }
-        let known = try await secrets.current(forceReload: true)
+        // "Verify and save" in Meta's dashboard often comes right after the account was added here.
+        let known = try await secrets.currentIncludingNewAccounts()
         guard known.contains(where: { Self.equal($0.verifyToken, token) }) else {
             throw APIError(.forbidden, "verify_token_mismatch", "the verify token matches no WhatsApp account")
         }

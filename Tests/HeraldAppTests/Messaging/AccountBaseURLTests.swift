@@ -104,6 +104,11 @@ struct AccountBaseURLTests {
                     #expect(tested.status == .ok)
                     #expect(String(buffer: tested.body).contains("\"ok\":false"), "\(String(buffer: tested.body))")
                 }
+                // Its sender halts the account with an alert instead of failing silently on every poll.
+                let stored = try #require(try await services.messaging.accounts.find(workspaceID: workspace.id, id: account.id))
+                await AccountSender(account: stored, services: services.messaging, owner: "test", logger: TestDatabase.logger).run()
+                let halted = try #require(try await services.messaging.accounts.find(workspaceID: workspace.id, id: account.id))
+                #expect(halted.status == "halted")
                 #expect(host.requests.isEmpty, "the token went to \(host.url): \(host.requests)")
             }
         }

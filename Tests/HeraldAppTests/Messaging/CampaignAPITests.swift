@@ -150,6 +150,18 @@ struct SendErrorClassTests {
         SendOutcome.from(error: CloudAPIError(httpStatus: 400, code: code, subcode: nil, message: "x", details: nil, fbtraceID: nil), attempts: attempts, random: 0.5)
     }
 
+    @Test("a message's error detail names the status of a non-API answer, never its body")
+    func noRemoteBodyInDetail() {
+        let error = CloudAPITransportError.badResponse(status: 502, body: "<html>INTERNAL-SECRET-PAGE</html>")
+        for sending in [true, false] {
+            switch SendOutcome.from(error: error, attempts: 1, sending: sending, random: 0.5) {
+            case .retry(_, _, let detail), .inDoubt(let detail), .failed(_, let detail):
+                #expect(detail.contains("502") && !detail.contains("SECRET"), "\(detail)")
+            default: Issue.record("a bad gateway answer is retried or in doubt")
+            }
+        }
+    }
+
     @Test("every code in Meta's table leads to the right action")
     func classes() {
         for code in [130429, 131000, 131016, 131048, 131057, 4, 80007] {
