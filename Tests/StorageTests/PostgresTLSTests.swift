@@ -13,11 +13,18 @@ struct PostgresTLSTests {
         return tls
     }
 
+    /// The case of PostgresNIO's TLS setting the client is opened with (`disable`, `prefer` or `require`); PostgresNIO
+    /// keeps it internal, so it is read by reflection. Item 12's bug was `require` reaching PostgresNIO as `prefer`.
+    func clientMode(_ tls: PostgresTLS) -> String? {
+        Mirror(reflecting: tls.client).descendant("base").map { base in Mirror(reflecting: base).children.first?.label ?? "\(base)" }
+    }
+
     @Test("sslmode=require encrypts or fails, without checking the certificate, like libpq")
     func require() throws {
         let tls = try tls("?sslmode=require")
         #expect(tls.mode == .require)
         #expect(tls.requirement == .always)
+        #expect(clientMode(tls) == "require")
         #expect(tls.clientConfiguration?.certificateVerification == CertificateVerification.none)
     }
 
@@ -25,6 +32,7 @@ struct PostgresTLSTests {
     func verifyFull() throws {
         let tls = try tls("?sslmode=verify-full")
         #expect(tls.requirement == .always)
+        #expect(clientMode(tls) == "require")
         #expect(tls.clientConfiguration?.certificateVerification == .fullVerification)
     }
 
@@ -39,6 +47,8 @@ struct PostgresTLSTests {
     @Test("prefer encrypts when the server offers it; no sslmode, disable and allow do not try")
     func weakerModes() throws {
         #expect(try tls("?sslmode=prefer").requirement == .ifOffered)
+        #expect(clientMode(try tls("?sslmode=prefer")) == "prefer")
+        #expect(clientMode(try tls("")) == "disable")
         for query in ["", "?sslmode=disable", "?sslmode=allow"] {
             #expect(try tls(query).requirement == .never, "\(query)")
         }

@@ -109,8 +109,12 @@ struct WebhookRoutingTests {
             try await app.database.transaction { sql in
                 try await sql.raw("UPDATE whatsapp_accounts SET app_secret_sealed = access_token_sealed WHERE id = \(bind: broken.id)").run()
             }
+            let good = try await contact(app, key: app.key)
             let delivery = WebhookDelivery(entries: [inbound(wabaID: "200000000000002", phoneNumberID: "100000000000002", text: "Hi", id: "wamid.ok")])
             #expect(try await post(app, delivery.jsonBody()).status == .ok)
+            let processor = WebhookProcessor(services: app.services.messaging, logger: TestDatabase.logger)
+            while try await processor.processBatch() > 0 {}
+            #expect(try await consent(app, good).lastInbound != nil, "the readable account's message was stored and applied")
         }
     }
 }
