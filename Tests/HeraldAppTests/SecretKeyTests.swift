@@ -37,6 +37,21 @@ struct SecretKeyTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/secret.key")) == before, "a second start reads the same key")
     }
 
+    @Test("servers starting together on one data folder all read the one key, never a half-written file")
+    func startingTogether() async throws {
+        for _ in 0..<20 {
+            let folder = Self.folder()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let keys = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<6 { group.addTask { try SecretKey.loadOrCreate(in: folder).base64 } }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(keys.count == 1)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(leftovers == ["secret.key"], "\(leftovers)")
+        }
+    }
+
     @Test("an unreadable key file stops start-up with a clear message and is never replaced")
     func unreadableKeyFile() throws {
         let folder = Self.folder()

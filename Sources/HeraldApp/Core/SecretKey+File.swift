@@ -41,23 +41,28 @@ extension SecretKey {
 
     enum Creation { case created, exists }
 
-    /// Creates `path` only if nothing is there (`O_EXCL`, so two servers starting together keep one key), mode 0600.
+    /// Creates `path` only if nothing is there, mode 0600. The key is written and flushed to a file of its own first
+    /// and then linked into place (`link(2)` fails if the name exists), so two servers starting together keep one key
+    /// and neither can read a half-written file.
     static func createExclusively(_ path: String, contents: String) throws -> Creation {
-        let fd = openExclusively(path)
-        if fd < 0 {
-            let code = errno
-            if code == EEXIST { return .exists }
-            throw ConfigError("HERALD_SECRET_KEY", "is not set and \(path) could not be created: \(String(cString: strerror(code)))")
+        let temporary = path + ".new-" + UUID().uuidString.lowercased()
+        let fd = openExclusively(temporary)
+        guard fd >= 0 else {
+            throw ConfigError("HERALD_SECRET_KEY", "is not set and \(path) could not be created: \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
+        defer { unlink(temporary) }
         let bytes = Array(contents.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(path)
-            throw ConfigError("HERALD_SECRET_KEY", "is not set and \(path) could not be written: \(reason)")
+        let flushed = written == bytes.count && fchmod(fd, 0o600) == 0 && fsync(fd) == 0
+        let writeError = errno
+        close(fd)
+        guard flushed else {
+            throw ConfigError("HERALD_SECRET_KEY", "is not set and \(path) could not be written: \(String(cString: strerror(writeError)))")
         }
-        return .created
+        if link(temporary, path) == 0 { return .created }
+        let code = errno
+        if code == EEXIST { return .exists }
+        throw ConfigError("HERALD_SECRET_KEY", "is not set and \(path) could not be created: \(String(cString: strerror(code)))")
     }
 
     static func reason(_ error: any Error) -> String {
