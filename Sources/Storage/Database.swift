@@ -119,10 +119,10 @@ public final class Database: Sendable {
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(sql)
-                    try await sql.raw("COMMIT").run()
+                    try await Self.runEvenIfCancelled("COMMIT", on: sql)
                     return result
                 } catch {
-                    try? await sql.raw("ROLLBACK").run()
+                    try? await Self.runEvenIfCancelled("ROLLBACK", on: sql)
                     throw error
                 }
             }
@@ -138,6 +138,13 @@ public final class Database: Sendable {
                 throw DatabaseError.redacting(error)
             }
         }
+    }
+
+    /// Runs a statement even when the calling task was cancelled. SQLiteNIO does not run work that a cancelled task
+    /// submits, and a COMMIT or ROLLBACK left unrun would keep the single writer inside this transaction: every later
+    /// write of the process would fail with "cannot start a transaction within a transaction".
+    private static func runEvenIfCancelled(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws {
+        try await Task { try await sql.raw(statement).run() }.value
     }
 
     /// Checks that the database answers a trivial query.
