@@ -41,15 +41,14 @@ extension SimulatorState {
     }
 
     /// Templates in creation order, after the template id `after`, filtered by name and status.
-    func listTemplates(after: Int?, limit: Int, name: String?, status: String?) -> (page: [TemplateRecord], hasMore: Bool) {
-        let all = templates.keys.compactMap { template($0) }
+    /// A page after the cursor, whether more follow, and how many templates match the filters in all (Meta's `summary`).
+    func listTemplates(after: Int?, limit: Int, name: String?, status: String?) -> (page: [TemplateRecord], hasMore: Bool, total: Int) {
+        let matching = templates.keys.compactMap { template($0) }
             .filter { record in
-                (after.map { record.id > $0 } ?? true)
-                    && (name.map { record.template.name.contains($0) } ?? true)
-                    && (status.map { record.template.status == $0.uppercased() } ?? true)
+                (name.map { record.template.name.contains($0) } ?? true) && (status.map { record.template.status == $0.uppercased() } ?? true)
             }
-            .sorted { $0.id < $1.id }
-        return (Array(all.prefix(limit)), all.count > limit)
+        let all = matching.filter { record in after.map { record.id > $0 } ?? true }.sorted { $0.id < $1.id }
+        return (Array(all.prefix(limit)), all.count > limit, matching.count)
     }
 
     /// Sets a template's status (PAUSED, DISABLED, APPROVED, …) and sends the status-update webhook.

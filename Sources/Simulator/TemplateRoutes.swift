@@ -19,8 +19,8 @@ struct TemplateRoutes: Sendable {
         let after = query.get("after").flatMap(Self.templateID(cursor:))
         let name = query.get("name")
         let status = query.get("status")
-        let (page, hasMore) = await state.listTemplates(after: after, limit: limit, name: name, status: status)
-        var listing = Listing(data: page.map(Listing.Item.init))
+        let (page, hasMore, total) = await state.listTemplates(after: after, limit: limit, name: name, status: status)
+        var listing = Listing(data: page.map(Listing.Item.init), summary: .init(totalCount: total, messageTemplateCount: total))
         if let first = page.first, let last = page.last {
             var next: String?
             if hasMore {
@@ -58,7 +58,8 @@ struct TemplateRoutes: Sendable {
     struct Listing: Encodable {
         struct Item: Encodable {
             var id, name, language, status, category: String
-            var parameterFormat: String?
+            /// Meta lists it for every template; one created without it is POSITIONAL.
+            var parameterFormat: String
             var components: [JSONValue]
 
             enum CodingKeys: String, CodingKey {
@@ -69,7 +70,7 @@ struct TemplateRoutes: Sendable {
             init(_ record: SimulatorState.TemplateRecord) {
                 let t = record.template
                 (id, name, language, status, category) = (String(record.id), t.name, t.language, t.status, t.category)
-                (parameterFormat, components) = (t.parameterFormat, t.components)
+                (parameterFormat, components) = (t.parameterFormat ?? "POSITIONAL", t.components)
             }
         }
         struct Paging: Encodable {
@@ -77,7 +78,20 @@ struct TemplateRoutes: Sendable {
             var cursors: Cursors
             var next: String?
         }
+        /// As Meta answers it beside the list (clients such as pywa read it): counts over every page.
+        struct Summary: Encodable {
+            var totalCount: Int
+            var messageTemplateCount: Int
+            var messageTemplateLimit = 250
+            var areTranslationsComplete = true
+
+            enum CodingKeys: String, CodingKey {
+                case totalCount = "total_count", messageTemplateCount = "message_template_count"
+                case messageTemplateLimit = "message_template_limit", areTranslationsComplete = "are_translations_complete"
+            }
+        }
         var data: [Item]
+        var summary: Summary
         var paging: Paging?
     }
 }

@@ -23,6 +23,9 @@ struct TemplateAPITests {
                 let data = try #require(response.json["data"] as? [[String: Any]])
                 seen += data.compactMap { $0["name"] as? String }
                 #expect(data.allSatisfy { $0["status"] as? String == "APPROVED" && $0["components"] is [Any] && $0["id"] is String })
+                #expect(data.allSatisfy { $0["parameter_format"] as? String == "POSITIONAL" }, "Meta lists a format for every template")
+                let summary = try #require(response.json["summary"] as? [String: Any], "clients such as pywa read the summary")
+                #expect(summary["total_count"] as? Int == names.count && summary["message_template_limit"] as? Int == 250)
                 let paging = try #require(response.json["paging"] as? [String: Any])
                 let cursors = try #require(paging["cursors"] as? [String: String])
                 #expect(cursors["before"] != nil)
