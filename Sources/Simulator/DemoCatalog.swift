@@ -7,12 +7,12 @@ public enum DemoCatalog {
             SimulatedTemplate(
                 name: "spring_sale", category: "MARKETING", parameterFormat: "POSITIONAL",
                 components: [
-                    .object(["type": .string("BODY"), "text": .string("Hi {{1}}, our spring sale is on: {{2}} off everything until Sunday.")]),
+                    .object(["type": .string("BODY"), "text": .string("Hi {{1}}, our spring sale is on: {{2}} off everything until Sunday."), "example": Self.bodyExample("Maria", "20%")]),
                     .object(["type": .string("FOOTER"), "text": .string("Reply STOP to opt out")]),
                     .object([
                         "type": .string("BUTTONS"),
                         "buttons": .array([
-                            .object(["type": .string("URL"), "text": .string("Shop the sale"), "url": .string("\(linkBase)/r/{{1}}")]),
+                            .object(["type": .string("URL"), "text": .string("Shop the sale"), "url": .string("\(linkBase)/r/{{1}}"), "example": Self.urlExample(linkBase)]),
                             .object(["type": .string("QUICK_REPLY"), "text": .string("Stop promotions")]),
                         ]),
                     ]),
@@ -22,11 +22,11 @@ public enum DemoCatalog {
             SimulatedTemplate(
                 name: "back_in_stock", category: "MARKETING", parameterFormat: "POSITIONAL",
                 components: [
-                    .object(["type": .string("BODY"), "text": .string("Good news {{1}}: {{2}} is back in stock.")]),
+                    .object(["type": .string("BODY"), "text": .string("Good news {{1}}: {{2}} is back in stock."), "example": Self.bodyExample("Maria", "the linen shirt")]),
                     .object([
                         "type": .string("BUTTONS"),
                         "buttons": .array([
-                            .object(["type": .string("URL"), "text": .string("View product"), "url": .string("\(linkBase)/r/{{1}}")])
+                            .object(["type": .string("URL"), "text": .string("View product"), "url": .string("\(linkBase)/r/{{1}}"), "example": Self.urlExample(linkBase)])
                         ]),
                     ]),
                 ],
@@ -34,9 +34,19 @@ public enum DemoCatalog {
             ),
             SimulatedTemplate(
                 name: "order_update", category: "UTILITY", parameterFormat: "POSITIONAL",
-                components: [.object(["type": .string("BODY"), "text": .string("Hi {{1}}, your order {{2}} has shipped.")])],
+                components: [.object(["type": .string("BODY"), "text": .string("Hi {{1}}, your order {{2}} has shipped."), "example": Self.bodyExample("Maria", "#1042")])],
                 behaviour: TemplateBehaviour(readRate: 0.8, clickRate: 0, quickReplyRate: 0, textReplyRate: 0.02, stopRate: 0)
             ),
         ]
+    }
+
+    /// Meta requires sample values for every variable when a template is created: `example.body_text` for the body.
+    static func bodyExample(_ values: String...) -> JSONValue {
+        .object(["body_text": .array([.array(values.map(JSONValue.string))])])
+    }
+
+    /// A URL button's sample: the full URL with its variable filled in.
+    static func urlExample(_ linkBase: String) -> JSONValue {
+        .array([.string("\(linkBase)/r/abc123")])
     }
 }

@@ -41,6 +41,30 @@ struct TemplateAPITests {
         }
     }
 
+    @Test("the demo templates carry Meta's example values for every variable in their body and URL buttons")
+    func demoExamples() throws {
+        for template in DemoCatalog.templates(linkBase: "http://127.0.0.1:8080") {
+            for case .object(let component) in template.components {
+                if case .string(let text)? = component["text"], text.contains("{{") {
+                    guard case .object(let example)? = component["example"], case .array(let rows)? = example["body_text"],
+                        case .array(let values)? = rows.first
+                    else { Issue.record("\(template.name): the body has no example"); continue }
+                    #expect(values.count == text.components(separatedBy: "{{").count - 1, "\(template.name): one value per variable")
+                }
+                guard case .array(let buttons)? = component["buttons"] else { continue }
+                for case .object(let button) in buttons {
+                    if case .string(let url)? = button["url"], url.contains("{{") {
+                        guard case .array(let example)? = button["example"], case .string(let sample)? = example.first else {
+                            Issue.record("\(template.name): the URL button has no example")
+                            continue
+                        }
+                        #expect(!sample.contains("{{"), "\(template.name): the example fills the variable in")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a created template is PENDING, unusable, then APPROVED with a status-update webhook")
     func createThenApprove() async throws {
         let inbox = WebhookInbox()
