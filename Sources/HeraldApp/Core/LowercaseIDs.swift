@@ -79,26 +79,13 @@ private struct IDKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol 
     mutating func superEncoder(forKey key: Key) -> any Encoder { IDEncoder(base: base.superEncoder(forKey: key)) }
 }
 
-private struct IDUnkeyedContainer: UnkeyedEncodingContainer {
+private struct IDUnkeyedContainer: UnkeyedEncodingContainer, PrimitivePassThrough {
     var base: any UnkeyedEncodingContainer
     var codingPath: [any CodingKey] { base.codingPath }
     var count: Int { base.count }
 
     mutating func encodeNil() throws { try base.encodeNil() }
-    mutating func encode(_ value: Bool) throws { try base.encode(value) }
-    mutating func encode(_ value: String) throws { try base.encode(value) }
-    mutating func encode(_ value: Double) throws { try base.encode(value) }
-    mutating func encode(_ value: Int) throws { try base.encode(value) }
-    mutating func encode(_ value: Int64) throws { try base.encode(value) }
-    mutating func encode(_ value: Float) throws { try base.encode(value) }
-    mutating func encode(_ value: Int8) throws { try base.encode(value) }
-    mutating func encode(_ value: Int16) throws { try base.encode(value) }
-    mutating func encode(_ value: Int32) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt8) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt16) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt32) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt64) throws { try base.encode(value) }
+    mutating func passThrough<T: Encodable>(_ value: T) throws { try base.encode(value) }
     mutating func encode<T: Encodable>(_ value: T) throws { try base.encode(IDEncoding.wrap(value)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -108,24 +95,34 @@ private struct IDUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func superEncoder() -> any Encoder { IDEncoder(base: base.superEncoder()) }
 }
 
-private struct IDSingleValueContainer: SingleValueEncodingContainer {
+private struct IDSingleValueContainer: SingleValueEncodingContainer, PrimitivePassThrough {
     var base: any SingleValueEncodingContainer
     var codingPath: [any CodingKey] { base.codingPath }
 
     mutating func encodeNil() throws { try base.encodeNil() }
-    mutating func encode(_ value: Bool) throws { try base.encode(value) }
-    mutating func encode(_ value: String) throws { try base.encode(value) }
-    mutating func encode(_ value: Double) throws { try base.encode(value) }
-    mutating func encode(_ value: Int) throws { try base.encode(value) }
-    mutating func encode(_ value: Int64) throws { try base.encode(value) }
-    mutating func encode(_ value: Float) throws { try base.encode(value) }
-    mutating func encode(_ value: Int8) throws { try base.encode(value) }
-    mutating func encode(_ value: Int16) throws { try base.encode(value) }
-    mutating func encode(_ value: Int32) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt8) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt16) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt32) throws { try base.encode(value) }
-    mutating func encode(_ value: UInt64) throws { try base.encode(value) }
+    mutating func passThrough<T: Encodable>(_ value: T) throws { try base.encode(value) }
     mutating func encode<T: Encodable>(_ value: T) throws { try base.encode(IDEncoding.wrap(value)) }
+}
+
+/// The unkeyed and single-value containers hand every primitive to the container beneath as it is: one set of
+/// forwarding methods serves both.
+private protocol PrimitivePassThrough {
+    mutating func passThrough<T: Encodable>(_ value: T) throws
+}
+
+extension PrimitivePassThrough {
+    mutating func encode(_ value: Bool) throws { try passThrough(value) }
+    mutating func encode(_ value: String) throws { try passThrough(value) }
+    mutating func encode(_ value: Double) throws { try passThrough(value) }
+    mutating func encode(_ value: Int) throws { try passThrough(value) }
+    mutating func encode(_ value: Int64) throws { try passThrough(value) }
+    mutating func encode(_ value: Float) throws { try passThrough(value) }
+    mutating func encode(_ value: Int8) throws { try passThrough(value) }
+    mutating func encode(_ value: Int16) throws { try passThrough(value) }
+    mutating func encode(_ value: Int32) throws { try passThrough(value) }
+    mutating func encode(_ value: UInt) throws { try passThrough(value) }
+    mutating func encode(_ value: UInt8) throws { try passThrough(value) }
+    mutating func encode(_ value: UInt16) throws { try passThrough(value) }
+    mutating func encode(_ value: UInt32) throws { try passThrough(value) }
+    mutating func encode(_ value: UInt64) throws { try passThrough(value) }
 }

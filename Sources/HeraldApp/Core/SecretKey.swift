@@ -54,15 +54,10 @@ public struct SecretKey: Sendable {
 
 /// Where a sealed secret is stored: its table, column and row.
 public struct SealedPlace: Sendable, Equatable {
-    public let table: String
-    public let column: String
-    public let rowID: UUID
+    /// What the sealed value is bound to: `herald/<table>/<column>/<row id>`.
+    let authenticatedData: Data
 
     public init(table: String, column: String, rowID: UUID) {
-        self.table = table
-        self.column = column
-        self.rowID = rowID
+        authenticatedData = Data("herald/\(table)/\(column)/\(rowID.uuidString.lowercased())".utf8)
     }
-
-    var authenticatedData: Data { Data("herald/\(table)/\(column)/\(rowID.uuidString.lowercased())".utf8) }
 }
