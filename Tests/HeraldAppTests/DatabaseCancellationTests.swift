@@ -19,7 +19,11 @@ struct DatabaseCancellationTests {
                     try await Task.sleep(for: .seconds(30))
                 }
             }
-            for _ in 0..<200 where !inserted.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+            var waited = 0
+            while !inserted.withLockedValue({ $0 }), waited < 500 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 1
+            }
             task.cancel()
             _ = await task.result
             let count = try await database.transaction { sql in

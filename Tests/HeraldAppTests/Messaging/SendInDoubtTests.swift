@@ -141,7 +141,21 @@ struct SendInDoubtTests {
                 account.apiBaseURL = host.url
                 let sender = AccountSender(account: account, services: app.services.messaging, owner: "test", logger: TestDatabase.logger)
                 let run = Task { await sender.run() }
-                try await Task.sleep(for: .seconds(4))
+                // Wait until both sends are recorded as in doubt (a loaded machine can take a while), then give the
+                // sender time to send again if it were going to.
+                func inDoubt() async throws -> Int {
+                    try await app.database.read { sql in
+                        try await sql.raw(
+                            "SELECT COUNT(*) AS n FROM messages WHERE campaign_id = \(bind: f.campaign.id) AND error_detail LIKE 'in doubt%'"
+                        ).first()?.decode(column: "n", as: Int.self) ?? 0
+                    }
+                }
+                var waited = 0
+                while try await inDoubt() < 2, waited < 300 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    waited += 1
+                }
+                try await Task.sleep(for: .seconds(2))
                 run.cancel()
                 await run.value
                 #expect(host.requests == 2, "each message was sent once")
