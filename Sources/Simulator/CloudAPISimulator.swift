@@ -61,6 +61,11 @@ public final class CloudAPISimulator: Sendable {
         await state.changeTemplateStatus(name: name, language: language, event: event, reason: reason)
     }
 
+    /// The user at this phone number (digits, `+` allowed) as webhooks will show them: BSUID, username, name.
+    public func user(phone: String) async -> SimulatedUser {
+        await state.user(phone: SimulatorState.phoneDigits(phone) ?? phone)
+    }
+
     public func groundTruth() async -> GroundTruth {
         await state.groundTruth()
     }

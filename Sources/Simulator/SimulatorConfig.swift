@@ -31,6 +31,9 @@ public struct SimulatorConfig: Sendable {
     public var duplicateRate: Double
     /// Share of webhook POSTs held back and sent after the next one.
     public var reorderRate: Double
+    /// Share of users who have a WhatsApp username and withhold their phone number from webhooks
+    /// (unless the business sent to that number with `to`).
+    public var usernameShare: Double
     /// Status items per webhook POST (at most 1,000, as Meta).
     public var batchSize: Int
     /// Seconds the dispatcher gathers due status items into one POST (not scaled).
@@ -53,6 +56,7 @@ public struct SimulatorConfig: Sendable {
         templateApprovalDelay: Double = 2,
         duplicateRate: Double = 0,
         reorderRate: Double = 0,
+        usernameShare: Double = 0,
         batchSize: Int = 100,
         batchWindow: Double = 0.05,
         timeScale: Double = 1
@@ -71,6 +75,7 @@ public struct SimulatorConfig: Sendable {
         self.templateApprovalDelay = templateApprovalDelay
         self.duplicateRate = duplicateRate
         self.reorderRate = reorderRate
+        self.usernameShare = usernameShare
         self.batchSize = batchSize
         self.batchWindow = batchWindow
         self.timeScale = timeScale

@@ -32,6 +32,7 @@ actor SimulatorState {
     /// Recipient → wall-clock seconds of their last message to the business (opens the 24 h window).
     var lastInbound: [String: Double] = [:]
     var ids = MessageIDs()
+    var users: SimulatedUsers
     /// Bumped by `reset()`, so reports about work taken before it are ignored.
     var generation = 0
 
@@ -39,6 +40,7 @@ actor SimulatorState {
         self.config = config
         self.behaviour = config.defaultBehaviour
         self.limiter = ThroughputLimiter(limit: config.throughput)
+        self.users = SimulatedUsers(seed: config.seed, usernameShare: config.usernameShare)
     }
 
     func groundTruth() -> GroundTruth {
@@ -56,7 +58,12 @@ actor SimulatorState {
         queue.removeAll()
         limiter = ThroughputLimiter(limit: config.throughput)
         lastInbound = [:]
+        users.reset()
         generation += 1
+    }
+
+    func user(phone: String) -> SimulatedUser {
+        users.user(phone: phone)
     }
 
     func setBehaviour(_ behaviour: TemplateBehaviour) {

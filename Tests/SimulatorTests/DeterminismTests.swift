@@ -72,3 +72,65 @@ struct DeterminismTests {
         #expect(a.events.map(\.delay) == b.events.map(\.delay))
     }
 }
+
+@Suite("simulated users")
+struct SimulatedUserTests {
+    static func isMetaBSUID(_ id: String) -> Bool {
+        id.wholeMatch(of: /[A-Z]{2}\.\d{19}/) != nil  // pywa requires ^[A-Z]{2}\.\d+$
+    }
+
+    @Test("the same seed gives every phone the same BSUID, of the phone's country, digits only")
+    func sameSeedSameBSUID() {
+        let phones = ["447700910000", "919812345678", "14155550100", "4915112345678", "5511987654321", "99912345"]
+        let first = phones.map { SimulatedUsers.identity(phone: $0, seed: 42, usernameShare: 0.3) }
+        let again = phones.map { SimulatedUsers.identity(phone: $0, seed: 42, usernameShare: 0.3) }
+        #expect(first == again)
+        #expect(first.map(\.country) == ["GB", "IN", "US", "DE", "BR", "ZZ"])
+        #expect(first.allSatisfy { Self.isMetaBSUID($0.bsuid) })
+        #expect(Set(first.map(\.bsuid)).count == phones.count)
+        let otherSeed = phones.map { SimulatedUsers.identity(phone: $0, seed: 43, usernameShare: 0.3).bsuid }
+        #expect(Set(otherSeed).isDisjoint(with: first.map(\.bsuid)))
+    }
+
+    @Test("about usernameShare of users have a username, and the share changes no BSUID")
+    func usernameShare() {
+        let phones = (0..<2_000).map { "4477009\(10_000 + $0)" }
+        let none = phones.map { SimulatedUsers.identity(phone: $0, seed: 5, usernameShare: 0) }
+        let some = phones.map { SimulatedUsers.identity(phone: $0, seed: 5, usernameShare: 0.3) }
+        #expect(none.allSatisfy { $0.username == nil })
+        #expect((500...700).contains(some.filter { $0.username != nil }.count))
+        #expect(none.map(\.bsuid) == some.map(\.bsuid))
+        #expect(some.compactMap(\.username).allSatisfy { $0.wholeMatch(of: /[a-z]+\.\d{4}/) != nil })
+    }
+
+    @Test("a username user's phone is withheld until the business sends to it with to")
+    func contactBook() {
+        var users = SimulatedUsers(seed: 5, usernameShare: 1)
+        let user = users.user(phone: "447700910001")
+        #expect(user.username != nil)
+        #expect(!users.sharesPhone(user))
+        users.sentByPhone("447700910001")
+        #expect(users.sharesPhone(user))
+        var plain = SimulatedUsers(seed: 5, usernameShare: 0)
+        #expect(plain.sharesPhone(plain.user(phone: "447700910001")))
+        let stranger = plain.user(bsuid: "GB.1234")
+        #expect(stranger.phone == nil && stranger.country == "GB" && !plain.sharesPhone(stranger))
+    }
+
+    @Test("recipient accepts a BSUID or parent BSUID and nothing else")
+    func bsuidFormat() {
+        for good in ["US.13491208655302741918", "GB.a1B2", "US.ENT.1181", "IN.0"] { #expect(SimulatedUsers.isBSUID(good), "\(good)") }
+        for bad in ["us.123", "US123", "US.", "U.123", "US.12-3", "US.\(String(repeating: "1", count: 129))", "919812345678"] {
+            #expect(!SimulatedUsers.isBSUID(bad), "\(bad)")
+        }
+    }
+
+    @Test("the simulator reports the same identity for a phone as the seed gives")
+    func simulatorUser() async {
+        var config = Fixture.config(seed: 9)
+        config.usernameShare = 0.5
+        let simulator = await Fixture.simulator(config)
+        let user = await simulator.user(phone: "+447700910002")
+        #expect(user == SimulatedUsers.identity(phone: "447700910002", seed: 9, usernameShare: 0.5))
+    }
+}
