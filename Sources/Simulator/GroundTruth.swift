@@ -38,8 +38,11 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var failedByCode: [String: Int] = [:]
     /// The same counters per template name.
     public var perTemplate: [String: TemplateTruth] = [:]
-    /// Recipient (digits) → accepted messages.
+    /// Recipient → accepted messages, keyed by the address the send used: the phone's digits for `to`,
+    /// the BSUID for `recipient`.
     public var messagesPerRecipient: [String: Int] = [:]
+    /// Accepted messages by the field that addressed them: `to` (a phone) or `recipient` (a BSUID).
+    public var acceptedByAddress: [String: Int] = [:]
     /// Webhook POSTs answered 2xx (duplicates included).
     public var webhookPostsDelivered = 0
     /// Webhook POST attempts that failed (each is retried).

@@ -1,7 +1,12 @@
 /// A message the simulator accepted, with what its outcome depends on.
 struct AcceptedMessage: Sendable {
     var wamid: String
+    /// The address the send used: the phone's digits for `to`, the BSUID for `recipient`.
     var recipient: String
+    /// Who the message went to.
+    var user: SimulatedUser
+    /// Sent with `recipient` (a BSUID) rather than `to`.
+    var byRecipient = false
     /// Template name, `nil` for a free-form text.
     var templateName: String?
     /// Lowercased template category, `nil` for a free-form text.
@@ -47,8 +52,8 @@ struct OutcomePlan: Sendable {
         let tStop = tDelivered + rng.exponential(mean: b.replyDelay) * timeScale
 
         let isTemplate = message.templateName != nil
-        if message.category == "marketing", message.recipient.hasPrefix("1") {
-            failedCode = 131026  // Meta stopped delivering marketing templates to US numbers in 2025
+        if message.category == "marketing", message.user.isNorthAmerican {
+            failedCode = 131026  // Meta stopped delivering marketing templates to +1 numbers in 2025, by phone or BSUID
         } else {
             var cumulative = 0.0
             for (code, share) in b.failures.sorted(by: { $0.key < $1.key }) {

@@ -63,7 +63,10 @@ struct SendRequest: Decodable, Sendable {
 
     var messagingProduct: String?
     var recipientType: String?
+    /// A phone number; wins over `recipient` when both are given, as at Meta.
     var to: String?
+    /// A business-scoped user id (or parent BSUID), for users known only by it.
+    var recipient: String?
     var type: String?
     var bizOpaqueCallbackData: String?
     var template: Template?

@@ -19,10 +19,8 @@ extension SimulatorState {
         if let type = request.recipientType, type != "individual" {
             throw .invalidParameter("Param recipient_type must be \"individual\".")
         }
-        guard let input = request.to, let recipient = Self.phoneDigits(input) else {
-            throw .invalidParameter("Param to must be a phone number of 5 to 15 digits.")
-        }
-        var message = AcceptedMessage(wamid: "", recipient: recipient, callbackData: request.bizOpaqueCallbackData)
+        var message = try address(of: request)
+        message.callbackData = request.bizOpaqueCallbackData
         var templateBehaviour: TemplateBehaviour?
         switch request.type ?? "text" {
         case "template":
@@ -49,7 +47,7 @@ extension SimulatorState {
                 throw .invalidParameter("Param text.body is required and must be at most 4096 characters long.")
             }
             let now = Date().timeIntervalSince1970
-            guard let last = lastInbound[recipient], now - last < 86_400 else {
+            guard let last = lastInbound[message.user.bsuid], now - last < 86_400 else {
                 throw GraphError(
                     code: 131047,
                     details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
@@ -66,9 +64,30 @@ extension SimulatorState {
                 status: .tooManyRequests
             )
         }
-        message.wamid = ids.next(for: recipient)
+        message.wamid = ids.next(for: message.recipient)
+        if !message.byRecipient { users.sentByPhone(message.recipient) }
         decideOutcome(of: message, behaviour: templateBehaviour ?? behaviour)
-        return SendResponse(contacts: [.init(input: input, waId: recipient)], messages: [.init(id: message.wamid)])
+        truth.acceptedByAddress[message.byRecipient ? "recipient" : "to", default: 0] += 1
+        let input = (message.byRecipient ? request.recipient : request.to) ?? message.recipient
+        let contact = message.byRecipient ? SendResponse.Contact(input: input, userId: message.recipient) : .init(input: input, waId: message.recipient)
+        return SendResponse(contacts: [contact], messages: [.init(id: message.wamid)])
+    }
+
+    /// Who a send goes to: `to` (a phone) when given, else `recipient` (a BSUID); Meta's error 100 otherwise.
+    private func address(of request: SendRequest) throws(GraphError) -> AcceptedMessage {
+        if let to = request.to {
+            guard let phone = Self.phoneDigits(to) else { throw .invalidParameter("Param to must be a phone number of 5 to 15 digits.") }
+            return AcceptedMessage(wamid: "", recipient: phone, user: users.user(phone: phone))
+        }
+        guard let recipient = request.recipient else {
+            throw .invalidParameter("Param to (a phone number) or recipient (a business-scoped user id) is required.")
+        }
+        guard SimulatedUsers.isBSUID(recipient) else {
+            throw .invalidParameter(
+                "Param recipient must be a business-scoped user id: a country code, a period and up to 128 letters or digits, e.g. US.13491208655302741918."
+            )
+        }
+        return AcceptedMessage(wamid: "", recipient: recipient, user: users.user(bsuid: recipient), byRecipient: true)
     }
 
     /// Counts the message and schedules its webhooks; the RNG depends only on the seed, the
@@ -108,7 +127,7 @@ extension SimulatorState {
             count(&truth.perTemplate[name, default: TemplateTruth()])
         }
         if plan.quickReply || plan.textReply || plan.stop {
-            lastInbound[message.recipient] = Date().timeIntervalSince1970
+            lastInbound[message.user.bsuid] = Date().timeIntervalSince1970
         }
         for (delay, kind) in plan.events {
             schedule(kind, after: delay)
@@ -125,9 +144,11 @@ extension SimulatorState {
 
 /// Graph's answer to an accepted send (encode with `.convertToSnakeCase`).
 struct SendResponse: Encodable, Sendable {
+    /// `wa_id` for a send by phone, `user_id` for a send by BSUID (clients such as pywa read whichever is there).
     struct Contact: Encodable, Sendable {
         var input: String
-        var waId: String
+        var waId: String?
+        var userId: String?
     }
     struct Message: Encodable, Sendable {
         var id: String

@@ -29,7 +29,7 @@ actor SimulatorState {
     var pending = 0
     var queue = EventQueue()
     var limiter: ThroughputLimiter
-    /// Recipient → wall-clock seconds of their last message to the business (opens the 24 h window).
+    /// User (BSUID) → wall-clock seconds of their last message to the business (opens the 24 h window).
     var lastInbound: [String: Double] = [:]
     var ids = MessageIDs()
     var users: SimulatedUsers
@@ -94,7 +94,7 @@ actor SimulatorState {
         let id = ids.next(for: phone)
         let now = Date().timeIntervalSince1970
         let message = InboundMessage(from: phone, id: id, timestamp: String(Int(now)), type: "text", text: .init(body: text))
-        lastInbound[phone] = now
+        lastInbound[users.user(phone: phone).bsuid] = now
         schedule(.inbound(message, profileName: name ?? ProfileNames.name(for: phone)), after: 0)
         return id
     }

@@ -50,6 +50,7 @@ struct DeterminismTests {
         let message = AcceptedMessage(
             wamid: "wamid.x",
             recipient: "919812345678",
+            user: SimulatedUsers.identity(phone: "919812345678", seed: 9, usernameShare: 0),
             templateName: "promo",
             category: "marketing",
             clickURL: "https://x/1"

@@ -66,10 +66,18 @@ enum Fixture {
     }
 
     /// A send of `promo` with every parameter it needs.
-    static func promoMessage(to: String, name: String = "promo", suffix: String = "tok", bodyParams: Int = 1, opaque: String? = nil) -> ByteBuffer {
+    /// `recipient` adds Meta's BSUID address; pass `to: nil` to send by BSUID alone.
+    static func promoMessage(
+        to: String?,
+        recipient: String? = nil,
+        name: String = "promo",
+        suffix: String = "tok",
+        bodyParams: Int = 1,
+        opaque: String? = nil
+    ) -> ByteBuffer {
         let body = (0..<bodyParams).map { _ in ["type": "text", "text": "Jess"] }
         var message: [String: Any] = [
-            "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
+            "messaging_product": "whatsapp", "recipient_type": "individual", "type": "template",
             "template": [
                 "name": name, "language": ["code": "en_US"],
                 "components": [
@@ -80,6 +88,8 @@ enum Fixture {
                 ],
             ] as [String: Any],
         ]
+        if let to { message["to"] = to }
+        if let recipient { message["recipient"] = recipient }
         if let opaque { message["biz_opaque_callback_data"] = opaque }
         return json(message)
     }
