@@ -89,7 +89,7 @@ struct WebhookMessageTests {
                 {"from":"","from_user_id":"IN.1410018717833190","id":"wamid.in5","timestamp":"1750031400","type":"text","text":{"body":"Hi"}}
                 """
         )
-        #expect(value.contacts == [WebhookContact(waID: nil, userID: "IN.1410018717833190", profileName: "krish")])
+        #expect(value.contacts == [WebhookContact(waID: nil, userID: "IN.1410018717833190", profileName: "krish", username: "@krish")])
         let message = try #require(value.messages.first)
         #expect(message.from == "")
         #expect(message.userID == "IN.1410018717833190")

@@ -12,6 +12,7 @@ enum WebhookAddress: Hashable, Sendable {
         switch change {
         case .messages(let value): self = value.phoneNumberID.map(Self.phoneNumber) ?? .businessAccount(entryID)
         case .userPreferences(let preferences): self = preferences.first?.phoneNumberID.map(Self.phoneNumber) ?? .businessAccount(entryID)
+        case .userIDUpdates(let changes): self = changes.first?.phoneNumberID.map(Self.phoneNumber) ?? .businessAccount(entryID)
         case .templateStatus, .templateQuality: self = .businessAccount(entryID)
         case .unknown: return nil
         }

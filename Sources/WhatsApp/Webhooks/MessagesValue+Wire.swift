@@ -2,13 +2,12 @@
 
 extension MessagesValue {
     init(_ wire: WebhookWire.MessagesValue) {
+        let contacts = wire.contacts?.elements ?? []
         self.init(
             phoneNumberID: wire.metadata?.phoneNumberID,
             displayPhoneNumber: wire.metadata?.displayPhoneNumber,
-            contacts: (wire.contacts?.elements ?? []).map {
-                WebhookContact(waID: $0.waID, userID: $0.userID, profileName: $0.profile?.name)
-            },
-            statuses: (wire.statuses?.elements ?? []).map(StatusUpdate.init),
+            contacts: contacts.map(WebhookContact.init),
+            statuses: (wire.statuses?.elements ?? []).map { StatusUpdate($0, contacts: contacts) },
             messages: (wire.messages?.elements ?? []).map(InboundMessage.init)
         )
     }
@@ -19,35 +18,34 @@ extension WebhookWire.MessagesValue {
         let hasMetadata = value.phoneNumberID != nil || value.displayPhoneNumber != nil
         self.init(
             metadata: hasMetadata ? .init(displayPhoneNumber: value.displayPhoneNumber, phoneNumberID: value.phoneNumberID) : nil,
-            contacts: value.contacts.isEmpty ? nil : LossyArray(value.contacts.map(WebhookWire.Contact.init)),
+            contacts: Self.contacts(of: value).map(LossyArray.init),
             statuses: value.statuses.isEmpty ? nil : LossyArray(value.statuses.map(WebhookWire.Status.init)),
             messages: value.messages.isEmpty ? nil : LossyArray(value.messages.map(WebhookWire.Message.init))
         )
     }
 }
 
-extension WebhookWire.Contact {
-    init(_ contact: WebhookContact) {
-        self.init(profile: contact.profileName.map { Profile(name: $0) }, waID: contact.waID, userID: contact.userID)
-    }
-}
-
 extension StatusUpdate {
-    init(_ wire: WebhookWire.Status) {
+    /// A status with what the change's `contacts` block says about its recipient.
+    init(_ wire: WebhookWire.Status, contacts: [WebhookWire.Contact]) {
+        let contact = wire.recipient(in: contacts)
         self.init(
             wamid: wire.id,
             status: wire.status,
             timestamp: (wire.timestamp ?? LenientString("0")).unixDate,
             recipientID: wire.recipientID,
-            userID: wire.recipientUserID ?? wire.userID,
+            userID: wire.recipientUserID ?? wire.userID ?? contact?.userID,
             callbackData: wire.callbackData,
             pricing: wire.pricing.map {
                 Pricing(billable: $0.billable, pricingModel: $0.pricingModel, type: $0.type, category: $0.category)
             },
             errors: (wire.errors?.elements ?? []).map {
-                WebhookError(code: $0.code, title: $0.title, message: $0.message, details: $0.errorData?.details)
+                WebhookError(code: $0.code, title: $0.title, message: $0.message, details: $0.errorData?.details, href: $0.href)
             },
-            conversationID: wire.conversation?.id
+            conversationID: wire.conversation?.id,
+            waID: contact?.waID,
+            parentUserID: wire.recipientParentUserID ?? contact?.parentUserID,
+            username: wire.username ?? contact?.profile?.username
         )
     }
 }
@@ -60,6 +58,7 @@ extension WebhookWire.Status {
             timestamp: LenientString.unixSeconds(status.timestamp),
             recipientID: status.recipientID,
             recipientUserID: status.userID,
+            recipientParentUserID: status.parentUserID,
             callbackData: status.callbackData,
             conversation: status.conversationID.map { Conversation(id: $0) },
             pricing: status.pricing.map {
@@ -69,7 +68,9 @@ extension WebhookWire.Status {
                 ? nil
                 : LossyArray(
                     status.errors.map {
-                        WebhookWire.ErrorItem(code: $0.code, title: $0.title, message: $0.message, errorData: $0.details.map { .init(details: $0) })
+                        WebhookWire.ErrorItem(
+                            code: $0.code, title: $0.title, message: $0.message, errorData: $0.details.map { .init(details: $0) }, href: $0.href
+                        )
                     }
                 )
         )
@@ -83,6 +84,7 @@ extension InboundMessage {
             wamid: wire.id,
             from: wire.from,
             userID: wire.fromUserID ?? wire.userID,
+            parentUserID: wire.fromParentUserID,
             timestamp: (wire.timestamp ?? LenientString("0")).unixDate,
             type: wire.type ?? "unknown",
             text: wire.text?.body,
@@ -92,7 +94,8 @@ extension InboundMessage {
             interactiveReplyID: reply?.id,
             interactiveReplyTitle: reply?.title,
             contextID: wire.context?.id,
-            contextFrom: wire.context?.from
+            contextFrom: wire.context?.from,
+            system: wire.system.map(SystemChange.init)
         )
     }
 }
@@ -107,6 +110,7 @@ extension WebhookWire.Message {
         self.init(
             from: message.from,
             fromUserID: message.userID,
+            fromParentUserID: message.parentUserID,
             id: message.wamid,
             timestamp: LenientString.unixSeconds(message.timestamp),
             type: message.type,
@@ -115,7 +119,8 @@ extension WebhookWire.Message {
             interactive: interactiveType.map {
                 Interactive(type: $0, buttonReply: $0 == "list_reply" ? nil : reply, listReply: $0 == "list_reply" ? reply : nil)
             },
-            context: hasContext ? Context(from: message.contextFrom, id: message.contextID) : nil
+            context: hasContext ? Context(from: message.contextFrom, id: message.contextID) : nil,
+            system: message.system.map(WebhookWire.System.init)
         )
     }
 }

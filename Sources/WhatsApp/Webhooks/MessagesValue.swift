@@ -5,7 +5,7 @@ public struct MessagesValue: Sendable, Equatable {
     public var phoneNumberID: String?
     /// The business phone number as shown (`metadata.display_phone_number`).
     public var displayPhoneNumber: String?
-    /// The users the inbound messages came from.
+    /// The users the inbound messages came from, and (from 2026) the recipients of sent, delivered and read statuses.
     public var contacts: [WebhookContact]
     /// Status updates of messages we sent.
     public var statuses: [StatusUpdate]
@@ -35,10 +35,22 @@ public struct WebhookContact: Sendable, Equatable {
     public var userID: String?
     /// The name on the user's WhatsApp profile.
     public var profileName: String?
+    /// The parent business-scoped user ID (`parent_user_id`, e.g. `US.ENT.1181…`), when Meta enables it for linked portfolios.
+    public var parentUserID: String?
+    /// The user's WhatsApp username (`profile.username`), when they have one. It can change at any time: never an identity key.
+    public var username: String?
 
-    public init(waID: String? = nil, userID: String? = nil, profileName: String? = nil) {
+    public init(
+        waID: String? = nil,
+        userID: String? = nil,
+        profileName: String? = nil,
+        parentUserID: String? = nil,
+        username: String? = nil
+    ) {
         self.waID = waID
         self.userID = userID
         self.profileName = profileName
+        self.parentUserID = parentUserID
+        self.username = username
     }
 }

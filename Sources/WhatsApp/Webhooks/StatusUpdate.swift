@@ -10,8 +10,15 @@ public struct StatusUpdate: Sendable, Equatable {
     public var timestamp: Date
     /// The recipient's WhatsApp ID.
     public var recipientID: String?
-    /// The recipient's business-scoped user ID.
+    /// The recipient's business-scoped user ID: `recipient_user_id`, else the matching `contacts` entry's `user_id`.
+    /// A failed status of a message sent to a phone number has none.
     public var userID: String?
+    /// The recipient's phone number (`contacts[].wa_id`) when Meta shares it; failed statuses carry no contacts.
+    public var waID: String?
+    /// The recipient's parent business-scoped user ID, when parent BSUIDs are enabled.
+    public var parentUserID: String?
+    /// The recipient's username, on delivered and read statuses of users who have one.
+    public var username: String?
     /// Our `biz_opaque_callback_data`, echoed back.
     public var callbackData: String?
     /// What Meta charges for the message; comes with `sent` and with `delivered` or `read`.
@@ -30,7 +37,10 @@ public struct StatusUpdate: Sendable, Equatable {
         callbackData: String? = nil,
         pricing: Pricing? = nil,
         errors: [WebhookError] = [],
-        conversationID: String? = nil
+        conversationID: String? = nil,
+        waID: String? = nil,
+        parentUserID: String? = nil,
+        username: String? = nil
     ) {
         self.wamid = wamid
         self.status = status
@@ -41,6 +51,9 @@ public struct StatusUpdate: Sendable, Equatable {
         self.pricing = pricing
         self.errors = errors
         self.conversationID = conversationID
+        self.waID = waID
+        self.parentUserID = parentUserID
+        self.username = username
     }
 }
 
@@ -72,12 +85,15 @@ public struct WebhookError: Sendable, Equatable {
     public var message: String?
     /// `error_data.details`.
     public var details: String?
+    /// A link to Meta's page about the error code.
+    public var href: String?
 
-    public init(code: Int, title: String? = nil, message: String? = nil, details: String? = nil) {
+    public init(code: Int, title: String? = nil, message: String? = nil, details: String? = nil, href: String? = nil) {
         self.code = code
         self.title = title
         self.message = message
         self.details = details
+        self.href = href
     }
 
     /// What a bulk sender does about this error.

@@ -31,6 +31,9 @@ extension WebhookChange {
         case .userPreferences(let value):
             let phoneNumberID = value.metadata?.phoneNumberID
             self = .userPreferences(value.preferences.map { UserPreference($0, phoneNumberID: phoneNumberID) })
+        case .userIDUpdate(let value):
+            let phoneNumberID = value.metadata?.phoneNumberID
+            self = .userIDUpdates(value.updates.compactMap { UserIDChange($0, phoneNumberID: phoneNumberID) })
         case .unknown: self = .unknown(field: wire.field)
         }
     }
@@ -52,6 +55,12 @@ extension WebhookWire.Change {
                 preferences: preferences.map(WebhookWire.Preference.init)
             )
             self.init(field: change.field, value: .userPreferences(value))
+        case .userIDUpdates(let changes):
+            let value = WebhookWire.UserIDUpdateValue(
+                metadata: changes.first?.phoneNumberID.map { .init(displayPhoneNumber: nil, phoneNumberID: $0) },
+                updates: changes.map(WebhookWire.UserIDUpdate.init)
+            )
+            self.init(field: change.field, value: .userIDUpdate(value))
         case .unknown(let field):
             self.init(field: field, value: .unknown)
         }

@@ -63,6 +63,8 @@ public enum WebhookChange: Sendable, Equatable {
     case templateQuality(TemplateQualityUpdate)
     /// `user_preferences`: users stopped or resumed marketing messages.
     case userPreferences([UserPreference])
+    /// `user_id_update`: users' business-scoped user IDs changed (Meta also reports this as `system` messages).
+    case userIDUpdates([UserIDChange])
     /// A field Herald does not handle (yet).
     case unknown(field: String)
 
@@ -73,6 +75,7 @@ public enum WebhookChange: Sendable, Equatable {
         case .templateStatus: "message_template_status_update"
         case .templateQuality: "message_template_quality_update"
         case .userPreferences: "user_preferences"
+        case .userIDUpdates: "user_id_update"
         case .unknown(let field): field
         }
     }

@@ -21,7 +21,9 @@ extension WebhookWire {
         var timestamp: LenientString?
         var recipientID: String?
         var recipientUserID: String?
+        var recipientParentUserID: String?
         var userID: String?
+        var username: String?
         var callbackData: String?
         var conversation: Conversation?
         var pricing: Pricing?
@@ -30,7 +32,9 @@ extension WebhookWire {
             case id, status, timestamp
             case recipientID = "recipient_id"
             case recipientUserID = "recipient_user_id"
+            case recipientParentUserID = "recipient_parent_user_id"
             case userID = "user_id"
+            case username
             case callbackData = "biz_opaque_callback_data"
             case conversation, pricing, errors
         }
@@ -42,9 +46,11 @@ extension WebhookWire {
         var title: String?
         var message: String?
         var errorData: ErrorData?
+        var href: String?
         enum CodingKeys: String, CodingKey {
             case code, title, message
             case errorData = "error_data"
+            case href
         }
     }
 
@@ -74,6 +80,7 @@ extension WebhookWire {
         }
         var from: String?
         var fromUserID: String?
+        var fromParentUserID: String?
         var userID: String?
         var id: String
         var timestamp: LenientString?
@@ -82,11 +89,13 @@ extension WebhookWire {
         var button: Button?
         var interactive: Interactive?
         var context: Context?
+        var system: System?
         enum CodingKeys: String, CodingKey {
             case from
             case fromUserID = "from_user_id"
+            case fromParentUserID = "from_parent_user_id"
             case userID = "user_id"
-            case id, timestamp, type, text, button, interactive, context
+            case id, timestamp, type, text, button, interactive, context, system
         }
     }
 

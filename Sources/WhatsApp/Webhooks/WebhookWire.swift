@@ -26,6 +26,7 @@ enum WebhookWire {
             case templateStatus(TemplateStatus)
             case templateQuality(TemplateQuality)
             case userPreferences(UserPreferencesValue)
+            case userIDUpdate(UserIDUpdateValue)
             case unknown
         }
 
@@ -51,6 +52,9 @@ enum WebhookWire {
                 value = .templateQuality(try container.decode(TemplateQuality.self, forKey: .value))
             case "user_preferences":
                 value = .userPreferences(try container.decode(UserPreferencesValue.self, forKey: .value))
+            case "user_id_update":
+                // The shape is unconfirmed: anything unreadable gives no changes rather than failing the delivery.
+                value = .userIDUpdate((try? container.decodeIfPresent(UserIDUpdateValue.self, forKey: .value)) ?? UserIDUpdateValue())
             default:
                 value = .unknown
             }
@@ -64,6 +68,7 @@ enum WebhookWire {
             case .templateStatus(let value): try container.encode(value, forKey: .value)
             case .templateQuality(let value): try container.encode(value, forKey: .value)
             case .userPreferences(let value): try container.encode(value, forKey: .value)
+            case .userIDUpdate(let value): try container.encode(value, forKey: .value)
             case .unknown: try container.encode([String: String](), forKey: .value)
             }
         }
@@ -85,14 +90,19 @@ enum WebhookWire {
     }
 
     struct Contact: Codable {
-        struct Profile: Codable { var name: String? }
+        struct Profile: Codable {
+            var name: String?
+            var username: String?
+        }
         var profile: Profile?
         var waID: String?
         var userID: String?
+        var parentUserID: String?
         enum CodingKeys: String, CodingKey {
             case profile
             case waID = "wa_id"
             case userID = "user_id"
+            case parentUserID = "parent_user_id"
         }
     }
 }
