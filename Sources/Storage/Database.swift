@@ -143,7 +143,7 @@ public final class Database: Sendable {
     /// Runs a statement even when the calling task was cancelled. SQLiteNIO does not run work that a cancelled task
     /// submits, and a COMMIT or ROLLBACK left unrun would keep the single writer inside this transaction: every later
     /// write of the process would fail with "cannot start a transaction within a transaction".
-    private static func runEvenIfCancelled(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws {
+    static func runEvenIfCancelled(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws {
         try await Task { try await sql.raw(statement).run() }.value
     }
 

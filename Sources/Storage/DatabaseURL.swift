@@ -55,6 +55,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case schemaNewerThanBinary(database: Int, binary: Int)
     case migrationFailed(version: Int, reason: String)
+    /// A table rebuild left rows of `table` pointing at a parent that is gone; nothing was stored.
+    case foreignKeyViolation(table: String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .schemaNewerThanBinary(let database, let binary):
             "the database schema is at version \(database) but this herald knows only up to \(binary); upgrade herald"
         case .migrationFailed(let version, let reason): "migration \(version) failed: \(reason)"
+        case .foreignKeyViolation(let table): "rows of \(table) would lose the row they reference"
         }
     }
 }

@@ -7,10 +7,15 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let statements: @Sendable (Dialect) -> [String]
+    /// The step drops and recreates a table that others reference (SQLite's way to change a column). On SQLite it then
+    /// runs with foreign keys off, which a transaction cannot switch: dropping the parent with them on would delete
+    /// every child row through `ON DELETE CASCADE` (see ``Database/transactionWithoutForeignKeys(_:)``).
+    public let rebuildsTables: Bool
 
-    public init(version: Int, name: String, statements: @escaping @Sendable (Dialect) -> [String]) {
+    public init(version: Int, name: String, rebuildsTables: Bool = false, statements: @escaping @Sendable (Dialect) -> [String]) {
         self.version = version
         self.name = name
+        self.rebuildsTables = rebuildsTables
         self.statements = statements
     }
 }
@@ -46,7 +51,7 @@ public struct Migrator: Sendable {
         for migration in migrations where migration.version > current {
             let dialect = database.dialect
             do {
-                let done = try await database.transaction { sql -> Bool in
+                let apply: @Sendable (any SQLDatabase) async throws -> Bool = { sql in
                     // Another process may have applied it while we waited for the lock.
                     if database.kind == .postgres {
                         try await sql.raw("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").run()
@@ -63,6 +68,8 @@ public struct Migrator: Sendable {
                     ).run()
                     return true
                 }
+                let done = try await migration.rebuildsTables
+                    ? database.transactionWithoutForeignKeys(apply) : database.transaction(apply)
                 if done {
                     applied.append(migration.version)
                     logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])

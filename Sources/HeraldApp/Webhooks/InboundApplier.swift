@@ -21,7 +21,7 @@ struct InboundApplier {
             else { nil }
         guard let contact else { return }
         try await sql.raw(
-            "UPDATE contacts SET last_inbound_at = \(bind: message.timestamp), wa_user_id = COALESCE(\(bind: message.userID), wa_user_id) WHERE id = \(bind: contact)"
+            "UPDATE contacts SET last_inbound_at = \(bind: message.timestamp), bsuid = COALESCE(\(bind: message.userID), bsuid) WHERE id = \(bind: contact)"
         ).run()
         switch intent {
         case .optOut?:
@@ -84,7 +84,7 @@ struct InboundApplier {
             { return id }
         }
         if let userID, !userID.isEmpty {
-            return try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND wa_user_id = \(bind: userID)").first()?
+            return try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND bsuid = \(bind: userID)").first()?
                 .decode(column: "id", as: UUID.self)
         }
         return nil
