@@ -51,7 +51,20 @@ public final class CloudAPISimulator: Sendable {
     /// Returns the inbound message's wamid.
     @discardableResult
     public func receive(from phone: String, text: String, name: String? = nil) async -> String {
-        await state.receive(from: SimulatorState.phoneDigits(phone) ?? phone, text: text, name: name)
+        await state.receive(from: .phone(SimulatorState.phoneDigits(phone) ?? phone), text: text, name: name)
+    }
+
+    /// A user known by BSUID writes to the business (no phone in the webhook unless Meta may share it).
+    @discardableResult
+    public func receive(fromUserID bsuid: String, text: String, username: String? = nil) async -> String {
+        await state.receive(from: .bsuid(bsuid), text: text, username: username)
+    }
+
+    /// The user at `phone` changes number to `newPhone` (a new BSUID comes with it), or with `nil` only their
+    /// BSUID changes: a `user_changed_number` or `user_changed_user_id` system message. Returns its id.
+    @discardableResult
+    public func changeNumber(phone: String, to newPhone: String?) async -> String {
+        await state.changeNumber(of: .phone(SimulatorState.phoneDigits(phone) ?? phone), to: newPhone.map { SimulatorState.phoneDigits($0) ?? $0 })
     }
 
     /// Sets a template's status (`PAUSED`, `DISABLED`, `APPROVED`, …) and sends the

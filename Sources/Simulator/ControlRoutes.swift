@@ -6,10 +6,29 @@ import Hummingbird
 struct ControlRoutes: Sendable {
     let state: SimulatorState
 
+    /// A user writes: by phone (`from`) or by BSUID (`user_id`), optionally with a username.
     struct Inbound: Decodable {
-        var from: String
+        var from: String?
+        var userID: String?
         var text: String
         var name: String?
+        var username: String?
+        enum CodingKeys: String, CodingKey {
+            case from, text, name, username
+            case userID = "user_id"
+        }
+    }
+
+    /// A user changes number (`new_phone`) or only their BSUID (no `new_phone`).
+    struct NumberChange: Decodable {
+        var from: String?
+        var userID: String?
+        var newPhone: String?
+        enum CodingKeys: String, CodingKey {
+            case from
+            case userID = "user_id"
+            case newPhone = "new_phone"
+        }
     }
 
     struct TemplateStatus: Decodable {
@@ -41,10 +60,19 @@ struct ControlRoutes: Sendable {
         }
         group.post("inbound") { request, _ in
             try await control(request, Inbound.self) { inbound in
-                guard let phone = SimulatorState.phoneDigits(inbound.from) else {
-                    throw HTTPError(.badRequest, message: "from must be a phone number")
+                let user = try Self.user(from: inbound.from, userID: inbound.userID)
+                return ["id": await state.receive(from: user, text: inbound.text, name: inbound.name, username: inbound.username)]
+            }
+        }
+        group.post("change-number") { request, _ in
+            try await control(request, NumberChange.self) { change in
+                let user = try Self.user(from: change.from, userID: change.userID)
+                var newPhone: String?
+                if let given = change.newPhone {
+                    guard let digits = SimulatorState.phoneDigits(given) else { throw HTTPError(.badRequest, message: "new_phone must be a phone number") }
+                    newPhone = digits
                 }
-                return ["id": await state.receive(from: phone, text: inbound.text, name: inbound.name)]
+                return ["id": await state.changeNumber(of: user, to: newPhone)]
             }
         }
         group.post("template-status") { request, _ in
@@ -59,6 +87,18 @@ struct ControlRoutes: Sendable {
                 return ["success": true]
             }
         }
+    }
+
+    /// `from` (a phone) when given, else `user_id` (a BSUID).
+    private static func user(from: String?, userID: String?) throws -> SimulatorState.UserReference {
+        if let from {
+            guard let phone = SimulatorState.phoneDigits(from) else { throw HTTPError(.badRequest, message: "from must be a phone number") }
+            return .phone(phone)
+        }
+        guard let userID, SimulatedUsers.isBSUID(userID) else {
+            throw HTTPError(.badRequest, message: "from (a phone number) or user_id (a business-scoped user id) is required")
+        }
+        return .bsuid(userID)
     }
 
     /// Decodes the JSON body as `T` (camelCase keys, as the Swift API) and answers with `handler`'s JSON.

@@ -22,6 +22,9 @@ struct GraphError: Error, Sendable {
         )
     }
 
+    /// Where Meta's `errors[].href` points.
+    static let href = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"
+
     /// Meta's short titles, as used in `message` ("(#code) title") and in `errors[].title`.
     static func title(_ code: Int) -> String {
         switch code {

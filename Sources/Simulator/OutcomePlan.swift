@@ -7,6 +7,8 @@ struct AcceptedMessage: Sendable {
     var user: SimulatedUser
     /// Sent with `recipient` (a BSUID) rather than `to`.
     var byRecipient = false
+    /// Whether Meta shows this user's phone to the business (decided when the message is accepted).
+    var sharesPhone = true
     /// Template name, `nil` for a free-form text.
     var templateName: String?
     /// Lowercased template category, `nil` for a free-form text.
@@ -52,6 +54,8 @@ struct OutcomePlan: Sendable {
         let tStop = tDelivered + rng.exponential(mean: b.replyDelay) * timeScale
 
         let isTemplate = message.templateName != nil
+        let user = message.user
+        let phone = message.sharesPhone ? user.phone : nil
         if message.category == "marketing", message.user.isNorthAmerican {
             failedCode = 131026  // Meta stopped delivering marketing templates to +1 numbers in 2025, by phone or BSUID
         } else {
@@ -70,24 +74,20 @@ struct OutcomePlan: Sendable {
                 type: isTemplate ? "regular" : "free_customer_service",
                 category: message.category ?? "service"
             )
-            let errors = error.map { code in
-                [
-                    StatusItem.StatusError(
-                        code: code,
-                        title: GraphError.title(code),
-                        message: GraphError.title(code),
-                        errorData: .init(details: GraphError.title(code))
-                    )
-                ]
-            }
+            let failed = error != nil
+            // Meta: failed statuses have no contacts, and a recipient_user_id only when the send used a BSUID;
+            // the username shows on delivered and read.
+            let username = name == "delivered" || name == "read" ? user.username : nil
             let item = StatusItem(
                 id: message.wamid,
                 status: name,
                 timestamp: String(Int(now + delay)),
-                recipientId: message.recipient,
+                recipientId: phone,
+                recipientUserId: failed && !message.byRecipient ? nil : user.bsuid,
                 bizOpaqueCallbackData: message.callbackData,
                 pricing: priced ? pricing : nil,
-                errors: errors
+                errors: error.map { [StatusItem.StatusError(code: $0)] },
+                contact: failed ? nil : WebhookPayload.Contact(profile: username.map { .init(username: $0) }, waId: phone, userId: user.bsuid)
             )
             return (delay, .status(item))
         }
@@ -106,14 +106,16 @@ struct OutcomePlan: Sendable {
         func reply(_ delay: Double, text: String?, button: InboundMessage.Button?) -> (Double, EventKind) {
             let inbound = InboundMessage(
                 context: .init(from: businessPhone, id: message.wamid),
-                from: message.recipient,
+                from: phone,
+                fromUserId: user.bsuid,
                 id: ids.next(for: message.recipient),
                 timestamp: String(Int(now + delay)),
                 type: button == nil ? "text" : "button",
                 text: text.map { .init(body: $0) },
                 button: button
             )
-            return (delay, .inbound(inbound, profileName: ProfileNames.name(for: message.recipient)))
+            let contact = WebhookPayload.Contact(profile: .init(name: user.name, username: user.username), waId: phone, userId: user.bsuid)
+            return (delay, .inbound(inbound, contact: contact))
         }
         if read, let url = message.clickURL, draws.click < b.clickRate {
             clicked = true

@@ -4,8 +4,8 @@ import Foundation
 enum EventKind: Sendable {
     /// A status item, batched with others due at the same time.
     case status(StatusItem)
-    /// A user's message, POSTed on its own.
-    case inbound(InboundMessage, profileName: String)
+    /// A user's message, POSTed on its own with its `contacts[]` entry (none for system messages).
+    case inbound(InboundMessage, contact: WebhookPayload.Contact?)
     /// A template status change, POSTed on its own.
     case templateStatus(WebhookPayload.TemplateStatusValue)
     /// A recipient tapping the URL button: a GET to the tracking link.

@@ -3,7 +3,7 @@ import Foundation
 /// One webhook POST (before encoding) or a retry of one.
 enum Outgoing: Sendable {
     case statuses([StatusItem])
-    case inbound(InboundMessage, profileName: String)
+    case inbound(InboundMessage, contact: WebhookPayload.Contact?)
     case templateStatus(WebhookPayload.TemplateStatusValue)
     case retry(body: Data, events: Int, attempt: Int)
 
@@ -44,7 +44,7 @@ extension SimulatorState {
                     work.posts.append(.statuses(statuses))
                     statuses.removeAll(keepingCapacity: true)
                 }
-            case .inbound(let message, let name): work.posts.append(.inbound(message, profileName: name))
+            case .inbound(let message, let contact): work.posts.append(.inbound(message, contact: contact))
             case .templateStatus(let value): work.posts.append(.templateStatus(value))
             case .click(let url): work.clicks.append(url)
             case .retry(let body, let events, let attempt): work.posts.append(.retry(body: body, events: events, attempt: attempt))

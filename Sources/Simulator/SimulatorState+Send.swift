@@ -66,6 +66,7 @@ extension SimulatorState {
         }
         message.wamid = ids.next(for: message.recipient)
         if !message.byRecipient { users.sentByPhone(message.recipient) }
+        message.sharesPhone = users.sharesPhone(message.user)
         decideOutcome(of: message, behaviour: templateBehaviour ?? behaviour)
         truth.acceptedByAddress[message.byRecipient ? "recipient" : "to", default: 0] += 1
         let input = (message.byRecipient ? request.recipient : request.to) ?? message.recipient

@@ -88,14 +88,4 @@ actor SimulatorState {
             truth.perTemplate[template, default: TemplateTruth()].rejected[key, default: 0] += 1
         }
     }
-
-    /// A user writes to the business: a `messages` webhook now, and the 24 h window opens.
-    func receive(from phone: String, text: String, name: String?) -> String {
-        let id = ids.next(for: phone)
-        let now = Date().timeIntervalSince1970
-        let message = InboundMessage(from: phone, id: id, timestamp: String(Int(now)), type: "text", text: .init(body: text))
-        lastInbound[users.user(phone: phone).bsuid] = now
-        schedule(.inbound(message, profileName: name ?? ProfileNames.name(for: phone)), after: 0)
-        return id
-    }
 }

@@ -57,11 +57,19 @@ struct WebhookDispatcher: Service {
         let metadata = WebhookPayload.Metadata(displayPhoneNumber: config.displayPhoneNumber, phoneNumberId: config.phoneNumberID)
         switch post {
         case .statuses(let items):
-            let value = WebhookPayload.MessagesValue(metadata: metadata, statuses: items)
+            // One contacts entry per user, in order; failed statuses bring none, and a POST of only those has no contacts.
+            var contacts: [WebhookPayload.Contact] = []
+            for contact in items.compactMap(\.contact) {
+                if let index = contacts.firstIndex(where: { $0.userId == contact.userId }) {
+                    if contacts[index].profile == nil { contacts[index].profile = contact.profile }  // a read's username
+                } else {
+                    contacts.append(contact)
+                }
+            }
+            let value = WebhookPayload.MessagesValue(metadata: metadata, contacts: contacts.isEmpty ? nil : contacts, statuses: items)
             return try encoder.encode(WebhookPayload.Envelope(wabaID: config.wabaID, field: "messages", value: value))
-        case .inbound(let message, let name):
-            let contact = WebhookPayload.Contact(profile: .init(name: name), waId: message.from)
-            let value = WebhookPayload.MessagesValue(metadata: metadata, contacts: [contact], messages: [message])
+        case .inbound(let message, let contact):
+            let value = WebhookPayload.MessagesValue(metadata: metadata, contacts: contact.map { [$0] }, messages: [message])
             return try encoder.encode(WebhookPayload.Envelope(wabaID: config.wabaID, field: "messages", value: value))
         case .templateStatus(let value):
             let envelope = WebhookPayload.Envelope(

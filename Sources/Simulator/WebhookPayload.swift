@@ -23,10 +23,15 @@ enum WebhookPayload {
         var phoneNumberId: String
     }
 
+    /// A user in `contacts[]`: `user_id` always, `wa_id` only when Meta shares the phone.
     struct Contact: Encodable, Sendable {
-        struct Profile: Encodable, Sendable { var name: String }
-        var profile: Profile
-        var waId: String
+        struct Profile: Encodable, Sendable {
+            var name: String?
+            var username: String?
+        }
+        var profile: Profile?
+        var waId: String?
+        var userId: String
     }
 
     /// The value of a `messages` change: either statuses or inbound messages.
@@ -75,15 +80,32 @@ struct StatusItem: Encodable, Sendable {
         var title: String
         var message: String
         var errorData: ErrorData
+        var href = GraphError.href
+
+        init(code: Int) {
+            self.code = code
+            title = GraphError.title(code)
+            message = GraphError.title(code)
+            errorData = .init(details: GraphError.statusDetails(code))
+        }
     }
 
     var id: String
     var status: String
     var timestamp: String
-    var recipientId: String
+    /// The phone, when Meta shares it.
+    var recipientId: String?
+    /// The BSUID: on every status but a failed one sent by phone.
+    var recipientUserId: String?
     var bizOpaqueCallbackData: String?
     var pricing: Pricing?
     var errors: [StatusError]?
+    /// The `contacts[]` entry this status brings into its POST (none for failed statuses); not part of the item.
+    var contact: WebhookPayload.Contact?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, timestamp, recipientId, recipientUserId, bizOpaqueCallbackData, pricing, errors
+    }
 }
 
 /// One item of `messages[]`: a user writing to the business.
@@ -98,11 +120,23 @@ struct InboundMessage: Encodable, Sendable {
         var id: String
     }
 
+    /// A `system` message: the user changed number or BSUID.
+    struct System: Encodable, Sendable {
+        var body: String
+        var type: String
+        var waId: String?
+        var userId: String
+        var previousUserId: String
+    }
+
     var context: Context?
-    var from: String
+    /// The phone, when Meta shares it.
+    var from: String?
+    var fromUserId: String
     var id: String
     var timestamp: String
     var type: String
     var text: Text?
     var button: Button?
+    var system: System?
 }
