@@ -64,4 +64,11 @@ struct ErrorActionTests {
         #expect(WebhookError(code: 131049).action == .retryAfter(seconds: 86_400))
         #expect(WebhookError(code: 131050).action == .suppressContact)
     }
+
+    @Test("131062, business-scoped user IDs not supported for this message, is dropped like 131026, even on a 5xx answer")
+    func businessScopedRecipientUnsupported() {
+        #expect(ErrorAction.classify(code: 131062) == ErrorAction.classify(code: 131026))
+        #expect(ErrorAction.classify(code: 131062, httpStatus: 500) == .drop)
+        #expect(WebhookError(code: 131062).action == .drop)
+    }
 }

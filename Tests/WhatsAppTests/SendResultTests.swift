@@ -44,4 +44,39 @@ struct SendResultTests {
                 """#
         )
     }
+
+    @Test("a message sent by business-scoped user ID gives the user_id Meta answers with")
+    func businessScopedAnswer() throws {
+        let body = #"""
+            {"messaging_product":"whatsapp","contacts":[{"input":"US.13491208655302741918","user_id":"US.13491208655302741918"}],
+             "messages":[{"id":"wamid.bsuid","message_status":"accepted"}]}
+            """#
+        let result = try #require(SendResult(jsonBody: Array(body.utf8)))
+        #expect(result == SendResult(wamid: "wamid.bsuid", userID: "US.13491208655302741918", messageStatus: "accepted"))
+        #expect(result.waID == nil)
+    }
+
+    @Test("an answer with both wa_id and user_id keeps both")
+    func bothIdentifiers() throws {
+        let body = #"""
+            {"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234","user_id":"US.1"}],
+             "messages":[{"id":"wamid.both"}]}
+            """#
+        let result = try #require(SendResult(jsonBody: Array(body.utf8)))
+        #expect(result.waID == "16505551234")
+        #expect(result.userID == "US.1")
+    }
+
+    @Test("a BSUID result's success body carries user_id, not the BSUID as a wa_id, and parses back")
+    func businessScopedRoundTrip() throws {
+        let result = SendResult(wamid: "wamid.2", userID: "US.1", messageStatus: "accepted")
+        try expectJSON(
+            result.jsonBody(input: "US.1"),
+            equals: #"""
+                {"messaging_product":"whatsapp","contacts":[{"input":"US.1","user_id":"US.1"}],
+                 "messages":[{"id":"wamid.2","message_status":"accepted"}]}
+                """#
+        )
+        #expect(SendResult(jsonBody: result.jsonBody(input: "US.1")) == result)
+    }
 }

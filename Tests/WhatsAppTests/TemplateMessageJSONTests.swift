@@ -127,4 +127,33 @@ struct TemplateMessageJSONTests {
         #expect(WhatsAppRecipient.isNANP("+14155550100"))
         #expect(!WhatsAppRecipient.isNANP("+919812345678"))
     }
+
+    @Test("a message to a business-scoped user ID sends recipient and no to")
+    func businessScopedRecipient() throws {
+        let message = TemplateMessage(
+            address: .businessScopedUserID("US.13491208655302741918"),
+            templateName: "hello_world",
+            languageCode: "en_US",
+            callbackData: "hm1:x"
+        )
+        #expect(message.address == .businessScopedUserID("US.13491208655302741918"))
+        try expectJSON(
+            message.jsonBody(),
+            equals: """
+                {"messaging_product":"whatsapp","recipient_type":"individual","recipient":"US.13491208655302741918","type":"template",
+                 "biz_opaque_callback_data":"hm1:x","template":{"name":"hello_world","language":{"code":"en_US"}}}
+                """
+        )
+    }
+
+    @Test("a phone address sends to, in digits, exactly as init(to:) does")
+    func phoneAddress() throws {
+        let byAddress = TemplateMessage(address: .phone("+91 98123-45678"), templateName: "hello_world", languageCode: "en_US")
+        let byTo = TemplateMessage(to: "+919812345678", templateName: "hello_world", languageCode: "en_US")
+        #expect(byAddress == byTo)
+        #expect(byTo.address == .phone("919812345678"))
+        let body = try jsonObject(byAddress.jsonBody())
+        #expect(body["to"] as? String == "919812345678")
+        #expect(body["recipient"] == nil)
+    }
 }

@@ -47,6 +47,8 @@ public enum ErrorAction: Sendable, Equatable, Hashable {
         case 131049: .retryAfter(seconds: marketingLimitDelay)
         case 131050: .suppressContact
         case 131026, 131047, 132000, 132001, 132005, 132007, 132012: .drop
+        // This message type cannot go to a business-scoped user ID (pywa's BSUIDRecipientNotSupported): as sent, it never will.
+        case 131062: .drop
         case 132015, 132016: .holdCampaign
         // Authentication and permissions.
         case 0, 190, 10, 200...299: .haltAccount

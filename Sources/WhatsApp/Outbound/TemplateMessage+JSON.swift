@@ -17,7 +17,9 @@ private struct TemplateMessageWire: Encodable {
 
     var messagingProduct = "whatsapp"
     var recipientType = "individual"
-    var to: String
+    /// Exactly one of `to` (a phone number) and `recipient` (a business-scoped user ID) is set.
+    var to: String?
+    var recipient: String?
     var type = "template"
     var callbackData: String?
     var template: Template
@@ -25,13 +27,14 @@ private struct TemplateMessageWire: Encodable {
     enum CodingKeys: String, CodingKey {
         case messagingProduct = "messaging_product"
         case recipientType = "recipient_type"
-        case to, type
+        case to, recipient, type
         case callbackData = "biz_opaque_callback_data"
         case template
     }
 
     init(_ message: TemplateMessage) {
-        to = message.to
+        to = message.address.to
+        recipient = message.address.recipient
         callbackData = message.callbackData
         var components: [TemplateComponentWire] = []
         var header: [TemplateParameterWire] = message.header.map { [.media($0)] } ?? []

@@ -3,8 +3,14 @@
 ///
 /// `jsonBody()` produces the request body for `POST /{phone-number-id}/messages`.
 public struct TemplateMessage: Sendable, Equatable {
-    /// The recipient's number as digits only, without `+` (the initializer strips everything else).
-    public var to: String
+    /// The recipient: a phone number (sent as `to`) or a business-scoped user ID (sent as `recipient`).
+    public var address: MessageAddress
+    /// The recipient's number as digits only, without `+`; for a business-scoped address, the BSUID.
+    /// Setting it addresses the message to that phone number.
+    public var to: String {
+        get { address.value }
+        set { address = MessageAddress.phone(newValue).normalized }
+    }
     /// The approved template's name.
     public var templateName: String
     /// The template's language code, e.g. `en_US`.
@@ -22,7 +28,7 @@ public struct TemplateMessage: Sendable, Equatable {
     /// Our tracking string, sent as `biz_opaque_callback_data` and echoed back in status webhooks.
     public var callbackData: String?
 
-    /// Creates a message; `to` may be given in E.164 (`+919812345678`) and is reduced to digits.
+    /// Creates a message to a phone number; `to` may be given in E.164 (`+919812345678`) and is reduced to digits.
     public init(
         to: String,
         templateName: String,
@@ -34,7 +40,32 @@ public struct TemplateMessage: Sendable, Equatable {
         quickReplies: [QuickReplyParameter] = [],
         callbackData: String? = nil
     ) {
-        self.to = WhatsAppRecipient.digits(fromE164: to)
+        self.init(
+            address: .phone(to),
+            templateName: templateName,
+            languageCode: languageCode,
+            header: header,
+            headerText: headerText,
+            body: body,
+            urlButton: urlButton,
+            quickReplies: quickReplies,
+            callbackData: callbackData
+        )
+    }
+
+    /// Creates a message to a phone number (reduced to digits) or a business-scoped user ID.
+    public init(
+        address: MessageAddress,
+        templateName: String,
+        languageCode: String,
+        header: HeaderMedia? = nil,
+        headerText: [TemplateParameter] = [],
+        body: [TemplateParameter] = [],
+        urlButton: URLButtonParameter? = nil,
+        quickReplies: [QuickReplyParameter] = [],
+        callbackData: String? = nil
+    ) {
+        self.address = address.normalized
         self.templateName = templateName
         self.languageCode = languageCode
         self.header = header
