@@ -32,6 +32,12 @@ public struct FieldCatalog: Sendable, Encodable {
             help: "The calling code the phone number starts with, digits only: 44 for +44 (United Kingdom)."
         ),
         SegmentField(
+            "contact.username", "WhatsApp username", group: "contact", type: .text, nullable: true, valueKind: .text,
+            operators: [.isSet, .isNotSet], source: .column("username"),
+            help: "Whether the contact uses a WhatsApp username. Such contacts may hide their phone number; "
+                + "Herald then reaches them by their WhatsApp user ID."
+        ),
+        SegmentField(
             "contact.country", "Country", group: "contact", type: .text, nullable: true, valueKind: .text, source: .column("country"),
             help: "The contact's country code, such as US or DE."
         ),

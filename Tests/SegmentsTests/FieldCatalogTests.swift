@@ -8,8 +8,8 @@ struct FieldCatalogTests {
     func everyField() {
         let catalog = FieldCatalog()
         let expected = [
-            "contact.phone_country_code", "contact.country", "contact.city", "contact.language", "contact.tags", "contact.created_at",
-            "contact.consent_status", "purchases.total_spend", "purchases.order_count", "purchases.average_order_value",
+            "contact.phone_country_code", "contact.username", "contact.country", "contact.city", "contact.language", "contact.tags",
+            "contact.created_at", "contact.consent_status", "purchases.total_spend", "purchases.order_count", "purchases.average_order_value",
             "purchases.first_purchase_at", "purchases.last_purchase_at", "purchases.days_since_last_purchase", "purchases.product",
             "purchases.category", "engagement.sent", "engagement.delivered", "engagement.read", "engagement.clicked", "engagement.replied",
             "engagement.days_since_last_read", "engagement.days_since_last_click", "engagement.days_since_last_reply",
@@ -19,6 +19,16 @@ struct FieldCatalogTests {
         #expect(catalog.fields.allSatisfy { !$0.help.isEmpty && !$0.operators.isEmpty })
         #expect(catalog.field("purchases.total_spend")?.acceptsWindow == true)
         #expect(catalog.field("engagement.read")?.target == .campaign)
+    }
+
+    @Test("a WhatsApp username can only be tested for being set or not set")
+    func username() throws {
+        let field = try #require(FieldCatalog().field("contact.username"))
+        #expect(field.label == "WhatsApp username")
+        #expect(field.group == "contact")
+        #expect(field.operators == [.isSet, .isNotSet])
+        let named = RuleValidator(catalog: FieldCatalog()).validate(.when("contact.username", .equals, "ana"))
+        #expect(named.map(\.code) == [.operatorNotAllowed])
     }
 
     @Test("custom attributes become fields with the operators of their declared type")

@@ -31,6 +31,7 @@ struct ReferenceEvaluator {
         let op = k.operator, v = k.value
         switch k.field {
         case "contact.phone_country_code": return strings(v).contains { c.phone.hasPrefix("+" + ($0.hasPrefix("+") ? String($0.dropFirst()) : $0)) }
+        case "contact.username": return text(c.username, op, v)
         case "contact.country": return text(c.country, op, v)
         case "contact.city": return text(c.city, op, v)
         case "contact.language": return text(c.language, op, v)

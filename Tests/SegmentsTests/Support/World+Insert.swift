@@ -40,14 +40,17 @@ extension World {
                 ).run()
             }
             try await sql.insertRows(
-                "INSERT INTO contacts (id, workspace_id, phone, country, city, language, tags, attributes, consent_status, created_at, updated_at) VALUES ",
+                """
+                INSERT INTO contacts (id, workspace_id, phone, bsuid, username, country, city, language, tags, attributes, consent_status, created_at,
+                updated_at) VALUES
+                """,
                 contacts
             ) { c in
                 let tags = String(decoding: try! JSONEncoder().encode(c.tags), as: UTF8.self)
                 let attributes = String(decoding: try! JSONEncoder().encode(c.attributes), as: UTF8.self)
                 return """
-                    (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.country), \(bind: c.city), \(bind: c.language), \(d.json(tags)),
-                     \(d.json(attributes)), \(bind: c.consent), \(bind: c.createdAt), \(bind: c.createdAt))
+                    (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.bsuid), \(bind: c.username), \(bind: c.country),
+                     \(bind: c.city), \(bind: c.language), \(d.json(tags)), \(d.json(attributes)), \(bind: c.consent), \(bind: c.createdAt), \(bind: c.createdAt))
                     """
             }
             try await sql.insertRows(

@@ -12,6 +12,8 @@ struct World: Sendable {
         let attributes: [String: RuleValue]
         let consent: String
         let createdAt: Date
+        var bsuid: String? = nil
+        var username: String? = nil
     }
     struct Order: Sendable {
         let id: UUID, contactID: UUID
@@ -49,6 +51,8 @@ struct World: Sendable {
 
     init(seed: UInt64, contacts count: Int) {
         var rng = SplitMix64(seed: seed)
+        // Identities come from a generator of their own, so the other data of a seed stays what it was.
+        var identities = SplitMix64(seed: seed ^ 0x5EED_1D)
         products = [(UUID(), categories[0]), (UUID(), categories[0]), (UUID(), categories[1]), (UUID(), nil)]
         let now = self.now
         func ago(_ maxDays: Int) -> Date { now.addingTimeInterval(-Double(Int.random(in: 0...(maxDays * 86_400), using: &rng))) }
@@ -59,11 +63,13 @@ struct World: Sendable {
             if rng.chance(0.6) { attributes["birthday"] = .string(ago(3650).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))) }
             if rng.chance(0.6) { attributes["plan"] = rng.chance(0.1) ? .null : .string(rng.pick(Self.plans)) }
             if rng.chance(0.6) { attributes["interests"] = .array(rng.subset(Self.interests).map(RuleValue.string)) }
+            let phone = "+\(rng.pick(Self.callingCodes))\(100_000 + i)"
             let contact = Contact(
-                id: UUID(), phone: "+\(rng.pick(Self.callingCodes))\(100_000 + i)", country: rng.chance(0.8) ? rng.pick(Self.countries) : nil,
+                id: UUID(), phone: phone, country: rng.chance(0.8) ? rng.pick(Self.countries) : nil,
                 city: rng.chance(0.8) ? rng.pick(Self.cities) : nil, language: rng.chance(0.8) ? rng.pick(Self.languages) : nil,
                 tags: rng.subset(Self.tags, p: 0.3), attributes: attributes, consent: rng.pick(["opted_in", "opted_out", "unknown"]),
-                createdAt: ago(400)
+                createdAt: ago(400), bsuid: identities.chance(0.5) ? "US.\(1_000_000 + i)" : nil,
+                username: identities.chance(0.35) ? "user.\(i)" : nil
             )
             contacts.append(contact)
             for _ in 0..<Int.random(in: 0...4, using: &rng) {
