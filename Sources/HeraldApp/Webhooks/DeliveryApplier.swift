@@ -44,9 +44,9 @@ struct DeliveryApplier {
                 case .userPreferences(let preferences):
                     let inbound = InboundApplier(workspaceID: workspace, dialect: dialect, sql: sql)
                     for preference in preferences { try await inbound.apply(preference) }
-                case .userIDUpdates:
-                    // Parsed and routed; applying BSUID changes to contacts is the identity applier's job (issue 10).
-                    logger.debug("webhook field ignored", metadata: ["field": "user_id_update"])
+                case .userIDUpdates(let changes):
+                    let identities = IdentityApplier(workspaceID: workspace, dialect: dialect, sql: sql)
+                    for change in changes { try await identities.apply(IdentityApplier.change(from: change)) }
                 case .unknown(let field):
                     logger.debug("webhook field ignored", metadata: ["field": .string(field)])
                 }

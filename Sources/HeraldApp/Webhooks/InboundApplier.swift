@@ -11,27 +11,60 @@ struct InboundApplier {
     let sql: any SQLDatabase
     static let replyWindow: TimeInterval = 72 * 3600
 
+    var identities: ContactIdentityStore { ContactIdentityStore(workspaceID: workspaceID, dialect: dialect, sql: sql) }
+
+    /// Applies one inbound message: a number or BSUID change, or a message from a user who is found (by BSUID, then
+    /// phone) or becomes a contact; a STOP opts out every contact that holds the user's identifiers.
     func apply(_ message: InboundMessage, contacts: [WebhookContact]) async throws {
-        let contact = try await findContact(from: message.from, userID: message.userID, profileName: contacts.first?.profileName)
+        if message.system != nil {
+            if let change = IdentityApplier.change(from: message) {
+                try await IdentityApplier(workspaceID: workspaceID, dialect: dialect, sql: sql).apply(change)
+            }
+            return
+        }
+        let user = WhatsAppUser(sender: message, contacts: contacts)
         let keywords = try await ConsentChange.keywords(workspaceID: workspaceID, dialect: dialect, in: sql)
         let intent: ConsentIntent? =
             if let payload = message.buttonPayload { keywords.intent(ofButtonPayload: payload) }
             else if let id = message.interactiveReplyID, let byID = keywords.intent(ofButtonPayload: id) { byID }
             else if let text = message.replyText { keywords.intent(of: text) }
             else { nil }
-        guard let contact else { return }
+        guard let match = try await identities.findOrCreate(user, at: message.timestamp) else { return }
+        try await learn(user, match: match, at: message.timestamp)
         try await sql.raw(
-            "UPDATE contacts SET last_inbound_at = \(bind: message.timestamp), bsuid = COALESCE(\(bind: message.userID), bsuid) WHERE id = \(bind: contact)"
+            """
+            UPDATE contacts SET last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < \(bind: message.timestamp)
+                THEN \(bind: message.timestamp) ELSE last_inbound_at END
+            WHERE id = \(bind: match.id)
+            """
         ).run()
         switch intent {
         case .optOut?:
             let source: ConsentSource = message.buttonPayload != nil || message.interactiveReplyID != nil ? .stopButton : .keyword
-            try await ConsentChange.optOut(contactID: contact, source: source, at: message.timestamp, in: sql)
-        case .optIn?:
-            try await ConsentChange.optIn(contactID: contact, source: .keyword, at: message.timestamp, in: sql)
-        case nil: break
+            for contact in [match.id, match.duplicate].compactMap({ $0 }) {
+                try await ConsentChange.optOut(contactID: contact, source: source, at: message.timestamp, in: sql)
+            }
+        case .optIn? where !match.created:
+            // A stranger's first word does not make them a subscriber: their consent stays unknown.
+            try await ConsentChange.optIn(contactID: match.id, source: .keyword, at: message.timestamp, in: sql)
+        default: break
         }
-        try await recordReply(message, contactID: contact)
+        try await recordReply(message, contactID: match.id)
+    }
+
+    /// Completes the contact from the payload, applies identity changes that waited for what it learned, and reports
+    /// two contacts for one user.
+    func learn(_ user: WhatsAppUser, match: ContactIdentityStore.Match, at: Date) async throws {
+        if try await identities.learn(user, contactID: match.id, at: at) || match.created {
+            try await IdentityApplier(workspaceID: workspaceID, dialect: dialect, sql: sql).applyPending(contactID: match.id)
+        }
+        if let duplicate = match.duplicate {
+            try await AlertStore.raise(
+                workspaceID: workspaceID, level: "info", kind: "contact_duplicate",
+                message: "Contacts \(match.id.uuidString.lowercased()) (by WhatsApp user id) and \(duplicate.uuidString.lowercased()) (by phone) are the same WhatsApp user; merge them by hand. Opt-outs apply to both.",
+                in: sql
+            )
+        }
     }
 
     /// Links the reply to the campaign message it answers: by `context.id`, else the latest campaign
@@ -64,29 +97,22 @@ struct InboundApplier {
         )
     }
 
+    /// Meta's marketing preference: `stop` from a user Herald has never seen still creates an opted-out contact, so a
+    /// later import of their number cannot message them; `resume` applies only to a known contact.
     func apply(_ preference: UserPreference) async throws {
-        guard preference.category.isEmpty || preference.category == "marketing_messages",
-            let contact = try await findContact(from: preference.waID, userID: preference.userID, profileName: nil)
-        else { return }
+        guard preference.category.isEmpty || preference.category == "marketing_messages" else { return }
+        let user = WhatsAppUser(waID: preference.waID, userID: preference.userID)
         switch preference.value.lowercased() {
-        case "stop": try await ConsentChange.optOut(contactID: contact, source: .userPreferences, at: preference.timestamp, in: sql)
-        case "resume": try await ConsentChange.optIn(contactID: contact, source: .userPreferences, at: preference.timestamp, in: sql)
+        case "stop":
+            guard let match = try await identities.findOrCreate(user, at: preference.timestamp) else { return }
+            try await learn(user, match: match, at: preference.timestamp)
+            for contact in [match.id, match.duplicate].compactMap({ $0 }) {
+                try await ConsentChange.optOut(contactID: contact, source: .userPreferences, at: preference.timestamp, in: sql)
+            }
+        case "resume":
+            guard let match = try await identities.find(user, at: preference.timestamp) else { return }
+            try await ConsentChange.optIn(contactID: match.id, source: .userPreferences, at: preference.timestamp, in: sql)
         default: break
         }
-    }
-
-    /// The contact by phone number, or by the business-scoped user id of a username user.
-    func findContact(from: String?, userID: String?, profileName: String?) async throws -> UUID? {
-        if let from, !from.isEmpty {
-            let phone = "+" + from.filter(\.isNumber)
-            if let id = try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: phone)").first()?
-                .decode(column: "id", as: UUID.self)
-            { return id }
-        }
-        if let userID, !userID.isEmpty {
-            return try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND bsuid = \(bind: userID)").first()?
-                .decode(column: "id", as: UUID.self)
-        }
-        return nil
     }
 }

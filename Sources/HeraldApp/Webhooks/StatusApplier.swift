@@ -14,6 +14,11 @@ struct StatusItem: Codable, Sendable {
     var billable: Bool?
     var pricingType: String?
     var pricingCategory: String?
+    /// Who the recipient is, as the status names them (sent, delivered and read carry these; failed ones may not).
+    var waID: String?
+    var userID: String?
+    var parentUserID: String?
+    var username: String?
 
     init(_ s: StatusUpdate) {
         wamid = s.wamid
@@ -31,6 +36,16 @@ struct StatusItem: Codable, Sendable {
         billable = s.pricing?.billable
         pricingType = s.pricing?.type
         pricingCategory = s.pricing?.category
+        waID = s.waID ?? (s.userID == nil ? nil : s.recipientID)
+        userID = s.userID
+        parentUserID = s.parentUserID
+        username = s.username
+    }
+
+    /// The recipient's identifiers, when the status names any.
+    var user: WhatsAppUser? {
+        let user = WhatsAppUser(waID: waID, userID: userID, parentUserID: parentUserID, username: username)
+        return user.isEmpty && user.username == nil ? nil : user
     }
 
     /// How far along the message is: later statuses never give way to earlier ones.
@@ -80,6 +95,7 @@ struct StatusApplier {
         }
         let rates = try await RateStore.table(workspaceID: workspaceID, in: sql)
         var progress: [UUID: Progress] = [:]
+        var learned: [UUID: (WhatsAppUser, Date)] = [:]
         for item in items {
             var target = byWamid[item.wamid]
             if target == nil, let messageID = PreparedCampaign.messageID(fromCallbackData: item.callbackData) {
@@ -100,9 +116,23 @@ struct StatusApplier {
                 try await applyFailure(item, to: target)
             } else if item.rank > 0 {
                 progress[target.id, default: Progress(target: target)].add(item)
+                if let user = item.user, learned[target.contactID].map({ $0.1 <= item.timestamp }) ?? true {
+                    learned[target.contactID] = (user, item.timestamp)
+                }
             }
         }
+        try await learn(learned)
         try await applyProgress(progress.values.sorted { $0.target.id.uuidString < $1.target.id.uuidString }, rates: rates)
+    }
+
+    /// Statuses of delivered messages show the recipient's BSUID beside the phone the message went to (or the
+    /// phone, when Meta may share it, beside the BSUID): the contact learns what it lacks.
+    func learn(_ users: [UUID: (WhatsAppUser, Date)]) async throws {
+        let identities = ContactIdentityStore(workspaceID: workspaceID, dialect: dialect, sql: sql)
+        let pending = IdentityApplier(workspaceID: workspaceID, dialect: dialect, sql: sql)
+        for (contactID, (user, at)) in users.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            if try await identities.learn(user, contactID: contactID, at: at) { try await pending.applyPending(contactID: contactID) }
+        }
     }
 
     /// Everything one delivery says about one message's progress, merged.
