@@ -29,7 +29,8 @@ public struct FieldCatalog: Sendable, Encodable {
         SegmentField(
             "contact.phone_country_code", "Phone country code", group: "contact", type: .text, valueKind: .callingCode,
             operators: [.equals, .notEquals, .in, .notIn], source: .phoneCallingCode,
-            help: "The calling code the phone number starts with, digits only: 44 for +44 (United Kingdom)."
+            help: "The calling code the phone number starts with, digits only: 44 for +44 (United Kingdom). "
+                + "A contact known only by their WhatsApp user ID has no code, so \"is not 44\" includes them."
         ),
         SegmentField(
             "contact.username", "WhatsApp username", group: "contact", type: .text, nullable: true, valueKind: .text,

@@ -10,7 +10,8 @@ extension SegmentCompiler {
         case .phoneCallingCode:
             let codes = (value.array ?? [value]).compactMap(\.string).map(ValueCheck.callingCode)
             guard !codes.isEmpty else { return "1 = 0" }
-            return "(" + codes.map { "c.phone LIKE \(bind: "+\($0)%")" }.joined(separator: " OR ") + ")"
+            // A contact known only by their BSUID has no phone: false, not NULL, so a negation still includes them.
+            return "(c.phone IS NOT NULL AND (" + codes.map { "c.phone LIKE \(bind: "+\($0)%")" }.joined(separator: " OR ") + "))"
         case .tags: return list("c.tags", op, value)
         case .createdAt: return date("c.created_at", op, value)
         case .consentStatus:

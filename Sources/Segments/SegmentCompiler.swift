@@ -66,7 +66,8 @@ public struct SegmentCompiler: Sendable {
             let sql: SQLQueryString
             switch field.source {
             case .segment: sql = try segment(condition, nesting: nesting)
-            // Never NULL (NOT NULL columns, bound values), and bare comparisons let the planners use indexes and estimates.
+            // Never NULL (NOT NULL columns, a phone test guarded by IS NOT NULL, bound values), and bare comparisons let the
+            // planners use indexes and estimates.
             case .createdAt, .consentStatus, .phoneCallingCode: sql = conditionSQL(condition, field)
             default: sql = "COALESCE(\(conditionSQL(condition, field)), FALSE)"
             }

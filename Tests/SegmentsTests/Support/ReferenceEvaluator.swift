@@ -30,7 +30,9 @@ struct ReferenceEvaluator {
     private func test(_ k: RuleCondition, _ c: World.Contact) -> Bool {
         let op = k.operator, v = k.value
         switch k.field {
-        case "contact.phone_country_code": return strings(v).contains { c.phone.hasPrefix("+" + ($0.hasPrefix("+") ? String($0.dropFirst()) : $0)) }
+        case "contact.phone_country_code":
+            guard let phone = c.phone else { return false }
+            return strings(v).contains { phone.hasPrefix("+" + ($0.hasPrefix("+") ? String($0.dropFirst()) : $0)) }
         case "contact.username": return text(c.username, op, v)
         case "contact.country": return text(c.country, op, v)
         case "contact.city": return text(c.city, op, v)

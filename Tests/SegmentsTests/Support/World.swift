@@ -6,7 +6,8 @@ import Segments
 struct World: Sendable {
     struct Contact: Sendable {
         let id: UUID
-        let phone: String
+        /// Nil for a contact known only by their WhatsApp user ID (BSUID).
+        let phone: String?
         let country: String?, city: String?, language: String?
         let tags: [String]
         let attributes: [String: RuleValue]
@@ -64,11 +65,12 @@ struct World: Sendable {
             if rng.chance(0.6) { attributes["plan"] = rng.chance(0.1) ? .null : .string(rng.pick(Self.plans)) }
             if rng.chance(0.6) { attributes["interests"] = .array(rng.subset(Self.interests).map(RuleValue.string)) }
             let phone = "+\(rng.pick(Self.callingCodes))\(100_000 + i)"
+            let phoneless = identities.chance(0.2)
             let contact = Contact(
-                id: UUID(), phone: phone, country: rng.chance(0.8) ? rng.pick(Self.countries) : nil,
+                id: UUID(), phone: phoneless ? nil : phone, country: rng.chance(0.8) ? rng.pick(Self.countries) : nil,
                 city: rng.chance(0.8) ? rng.pick(Self.cities) : nil, language: rng.chance(0.8) ? rng.pick(Self.languages) : nil,
                 tags: rng.subset(Self.tags, p: 0.3), attributes: attributes, consent: rng.pick(["opted_in", "opted_out", "unknown"]),
-                createdAt: ago(400), bsuid: identities.chance(0.5) ? "US.\(1_000_000 + i)" : nil,
+                createdAt: ago(400), bsuid: phoneless || identities.chance(0.5) ? "US.\(1_000_000 + i)" : nil,
                 username: identities.chance(0.35) ? "user.\(i)" : nil
             )
             contacts.append(contact)
