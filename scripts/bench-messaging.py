@@ -79,7 +79,8 @@ class Stack:
         self.env = dict(os.environ, HERALD_DATABASE_URL=self.database_url, HERALD_DATA_DIR=self.work, HERALD_PORT=str(self.port),
                         HERALD_LOG_LEVEL="warning", HERALD_ALLOWED_API_HOSTS="127.0.0.1")
         sim_args = [BIN, "simulator", "--port", str(self.sim_port), "--app-secret", SECRET, "--access-token", TOKEN,
-                    "--throughput", str(throughput), "--time-scale", "0.01", "--link-base", self.base, "--log-level", "error"]
+                    "--throughput", str(throughput), "--time-scale", "0.01", "--link-base", self.base, "--log-level", "error",
+                    "--batch-size", "100"]  # the webhook load Herald sees, not the POST shape, is measured here
         if webhooks:
             sim_args += ["--webhook-url", self.base + "/webhooks/whatsapp"]
         self.sim = subprocess.Popen(sim_args, stdout=subprocess.DEVNULL)

@@ -34,7 +34,8 @@ public struct SimulatorConfig: Sendable {
     /// Share of users who have a WhatsApp username and withhold their phone number from webhooks
     /// (unless the business sent to that number with `to`).
     public var usernameShare: Double
-    /// Status items per webhook POST (at most 1,000, as Meta).
+    /// Status items per webhook POST: 1, as Meta usually sends them (clients such as pywa read only the first);
+    /// more (at most 1,000, as Meta) where the POST shape is not under test and the number of POSTs matters.
     public var batchSize: Int
     /// Seconds the dispatcher gathers due status items into one POST (not scaled).
     public var batchWindow: Double
@@ -57,7 +58,7 @@ public struct SimulatorConfig: Sendable {
         duplicateRate: Double = 0,
         reorderRate: Double = 0,
         usernameShare: Double = 0,
-        batchSize: Int = 100,
+        batchSize: Int = 1,
         batchWindow: Double = 0.05,
         timeScale: Double = 1
     ) {

@@ -35,7 +35,7 @@ struct WebhookDispatcher: Service {
         await withDiscardingTaskGroup { clicks in
             while !Task.isCancelled {
                 let started = ContinuousClock.now
-                let work = await state.takeDue(limit: config.effectiveBatchSize * 10)
+                let work = await state.takeDue(limit: max(config.effectiveBatchSize * 10, 200))  // one status per POST still takes many per pass
                 for url in work.clicks {
                     clicks.addTask { await click(url, client: client, generation: work.generation) }
                 }

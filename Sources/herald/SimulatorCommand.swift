@@ -27,6 +27,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "Multiplier of every delay (0.01 makes a campaign's webhooks arrive 100 times sooner).") var timeScale = 1.0
     @Option(name: .customLong("duplicate-rate"), help: "Share of webhook deliveries sent twice.") var duplicateRate = 0.0
     @Option(name: .customLong("reorder-rate"), help: "Share of webhook deliveries held back behind the next one.") var reorderRate = 0.0
+    @Option(name: .customLong("batch-size"), help: "Status items per webhook POST (1 to 1000); Meta usually sends one.") var batchSize = 1
     @Option(name: .customLong("username-share"), help: "Share of users (0 to 1) who have a username and withhold their phone number from webhooks.")
     var usernameShare = 0.0
     @Option(name: .customLong("link-base"), help: "Herald's public URL, for the demo templates' link buttons.") var linkBase = "http://127.0.0.1:8080"
@@ -35,6 +36,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level")) var logLevel = "info"
 
     func validate() throws {
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000") }
         guard (0...1).contains(usernameShare) else { throw ValidationError("--username-share must be between 0 and 1") }
     }
 
@@ -48,7 +50,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             config: SimulatorConfig(
                 host: host, port: port, webhookURL: webhookURL, appSecret: appSecret, accessToken: accessToken, phoneNumberID: phoneNumberID,
                 displayPhoneNumber: displayPhoneNumber, wabaID: wabaID, throughput: throughput, seed: seed, duplicateRate: duplicateRate,
-                reorderRate: reorderRate, usernameShare: usernameShare, timeScale: timeScale
+                reorderRate: reorderRate, usernameShare: usernameShare, batchSize: batchSize, timeScale: timeScale
             ),
             logger: Logger(label: "simulator")
         )

@@ -16,6 +16,7 @@ struct ThroughputBenchmark {
         try await inbox.run { base in
             var config = Fixture.config(webhookURL: base + "/webhook", throughput: 1_000_000, behaviour: .perfect)
             config.batchWindow = 0.05
+            config.batchSize = 100
             config.timeScale = 0.01
             let simulator = await Fixture.simulator(config)
             try await simulator.makeApplication().test(.live) { client in

@@ -198,6 +198,26 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test("by default each POST carries one status, as Meta usually sends them; batchSize 5 packs up to five")
+    func batchSize() async throws {
+        for size in [nil, 5] {
+            let inbox = WebhookInbox()
+            try await inbox.run { base in
+                var config = Fixture.config(webhookURL: base + "/webhook", behaviour: .perfect)
+                if let size { config.batchSize = size }
+                let simulator = await Fixture.simulator(config)
+                try await simulator.makeApplication().test(.router) { client in
+                    try await Self.sendPromos(client, count: 20)
+                    _ = try await waitUntilSettled(simulator)
+                }
+                let received = await inbox.received()
+                let perPost = received.posts.map { Received(posts: [$0]).statuses.count }
+                #expect(received.statuses.count == 60)
+                #expect(perPost.max() == (size ?? 1), "statuses per POST: \(perPost)")
+            }
+        }
+    }
+
     @Test("with reorderRate the same events still all arrive")
     func reordering() async throws {
         let inbox = WebhookInbox()

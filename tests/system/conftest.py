@@ -94,7 +94,7 @@ class Stack:
             [
                 "simulator", "--port", str(self.sim_port), "--webhook-url", f"http://127.0.0.1:{self.webhook_port}/webhooks/whatsapp",
                 "--app-secret", APP_SECRET, "--access-token", TOKEN, "--throughput", str(throughput), "--time-scale", "0.02",
-                "--seed", "11", "--link-base", f"http://127.0.0.1:{self.webhook_port}", "--log-level", "warning",
+                "--seed", "11", "--link-base", f"http://127.0.0.1:{self.webhook_port}", "--log-level", "warning", "--batch-size", "100",
             ],
         )
         wait_until(lambda: self.truth() is not None, 30, "the simulator")

@@ -26,7 +26,7 @@ struct CampaignEndToEndTests {
 
     @Test("a 10,000-contact campaign: Herald's counts equal the simulator's ground truth and opted-out contacts get nothing", arguments: Engine.available)
     func tenThousand(engine: Engine) async throws {
-        try await LiveStack.with(engine, simulator: { $0.duplicateRate = 0.05; $0.reorderRate = 0.05 }) { stack in
+        try await LiveStack.with(engine, simulator: { $0.duplicateRate = 0.05; $0.reorderRate = 0.05; $0.batchSize = 100 }) { stack in
             let imported = try await stack.api(.POST, "/api/contacts/bulk", Self.contactsJSON(count: 10_000))
             #expect(imported.status == 200, "\(imported.json)")
             let account = try await stack.api(.POST, "/api/whatsapp/accounts", """
