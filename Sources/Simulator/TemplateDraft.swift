@@ -36,6 +36,7 @@ struct TemplateDraft: Decodable, Sendable {
         for button in shape.buttons where button.text.isEmpty || button.text.count > 25 {
             throw .invalidParameter("Button text must be 1 to 25 characters: \"\(button.text)\".", subcode: 2_388_040)
         }
+        try TemplateExamples.check(components, named: parameterFormat?.uppercased() == "NAMED")
         return SimulatedTemplate(
             name: name,
             language: language,

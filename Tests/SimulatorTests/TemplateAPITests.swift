@@ -44,6 +44,9 @@ struct TemplateAPITests {
     @Test("the demo templates carry Meta's example values for every variable in their body and URL buttons")
     func demoExamples() throws {
         for template in DemoCatalog.templates(linkBase: "http://127.0.0.1:8080") {
+            #expect(throws: Never.self, "\(template.name) could be created through the Graph API") {
+                try TemplateExamples.check(template.components, named: false)
+            }
             for case .object(let component) in template.components {
                 if case .string(let text)? = component["text"], text.contains("{{") {
                     guard case .object(let example)? = component["example"], case .array(let rows)? = example["body_text"],
@@ -126,6 +129,70 @@ struct TemplateAPITests {
             let response = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: ByteBuffer(string: draft))
             #expect(response.status == .badRequest)
             #expect(response.errorCode == 100)
+        }
+    }
+
+    @Test(
+        "template creation requires Meta's examples for every variable, naming the component",
+        arguments: [
+            (#"{"type":"BODY","text":"Hi {{1}}, {{2}} off"}"#, "BODY"),
+            (#"{"type":"BODY","text":"Hi {{1}}, {{2}} off","example":{"body_text":[["Jess"]]}}"#, "BODY"),
+            (#"{"type":"HEADER","format":"TEXT","text":"Hello {{1}}"},{"type":"BODY","text":"hi"}"#, "HEADER"),
+            (#"{"type":"HEADER","format":"IMAGE"},{"type":"BODY","text":"hi"}"#, "HEADER"),
+            (
+                #"{"type":"BODY","text":"hi"},{"type":"BUTTONS","buttons":[{"type":"URL","text":"Shop","url":"https://x.example/r/{{1}}"}]}"#,
+                "BUTTONS"
+            ),
+        ]
+    )
+    func examplesRequired(components: String, named: String) async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            let draft = #"{"name":"needs_examples","language":"en_US","category":"MARKETING","components":[\#(components)]}"#
+            let response = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: ByteBuffer(string: draft))
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == 100)
+            let details = ((response.json["error"] as? [String: Any])?["error_data"] as? [String: Any])?["details"] as? String ?? ""
+            #expect(details.contains(named) && details.contains("example"), "\(details)")
+        }
+    }
+
+    @Test("named parameters need body_text_named_params naming each one")
+    func namedExamples() async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            func create(_ name: String, example: String) async throws -> TestResponse {
+                let draft = #"""
+                    {"name":"\#(name)","language":"en_US","category":"UTILITY","parameter_format":"NAMED",
+                     "components":[{"type":"BODY","text":"Hi {{first_name}}, order {{order}}","example":\#(example)}]}
+                    """#
+                return try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: ByteBuffer(string: draft))
+            }
+            let positional = try await create("named_a", example: #"{"body_text":[["Jess","A-1"]]}"#)
+            #expect(positional.errorCode == 100)
+            let partial = try await create("named_b", example: #"{"body_text_named_params":[{"param_name":"first_name","example":"Jess"}]}"#)
+            #expect(partial.errorCode == 100)
+            let full = try await create(
+                "named_c",
+                example: #"{"body_text_named_params":[{"param_name":"first_name","example":"Jess"},{"param_name":"order","example":"A-1"}]}"#
+            )
+            #expect(full.status == .ok, "\(full.json)")
+        }
+    }
+
+    @Test("a template with every example Meta asks for is accepted")
+    func examplesAccepted() async throws {
+        let simulator = await Fixture.simulator()
+        try await simulator.makeApplication().test(.router) { client in
+            let draft = #"""
+                {"name":"complete","language":"en_US","category":"MARKETING","components":[
+                 {"type":"HEADER","format":"IMAGE","example":{"header_handle":["4::aW1hZ2U="]}},
+                 {"type":"BODY","text":"Hi {{1}}, {{2}} off","example":{"body_text":[["Jess","20%"]]}},
+                 {"type":"BUTTONS","buttons":[{"type":"URL","text":"Shop","url":"https://x.example/r/{{1}}","example":["https://x.example/r/abc"]},
+                  {"type":"QUICK_REPLY","text":"Stop promotions"}]}]}
+                """#
+            let response = try await client.execute(uri: Self.listURI, method: .post, headers: Fixture.auth, body: ByteBuffer(string: draft))
+            #expect(response.status == .ok, "\(response.json)")
         }
     }
 
