@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Full test run for Herald: installs what is missing, starts a throwaway
 # PostgreSQL 15, builds, runs `swift test` (SQLite + PostgreSQL), then runs the
-# browser suite against a real `herald serve` twice (SQLite, then PostgreSQL).
+# browser suite against a real `herald serve` twice (SQLite, then PostgreSQL),
+# the system tests (real processes, kill -9) and the client tests (pywa, an
+# independent Python client, against `herald simulator` and `herald serve`).
 #
 # Knobs (environment):
 #   SKIP_SWIFT=1     skip `swift test` (the server is still built for the browser tests)
 #   SKIP_BROWSER=1   skip the browser suite (and the chromium/selenium install)
 #   SKIP_SYSTEM=1    skip the system tests (kill -9 mid-campaign, two servers on one PostgreSQL)
-#   SWIFT_BUILD_TIMEOUT / SWIFT_TEST_TIMEOUT / BROWSER_TIMEOUT   hang guards (seconds)
+#   SKIP_CLIENTS=1   skip the client tests (pywa against the simulator and the server) and the pywa install
+#   SWIFT_BUILD_TIMEOUT / SWIFT_TEST_TIMEOUT / BROWSER_TIMEOUT / SYSTEM_TIMEOUT / CLIENT_TIMEOUT   hang guards (seconds)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +23,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 SKIP_SWIFT=${SKIP_SWIFT:-0}
 SKIP_BROWSER=${SKIP_BROWSER:-0}
 SKIP_SYSTEM=${SKIP_SYSTEM:-0}
+SKIP_CLIENTS=${SKIP_CLIENTS:-0}
 SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-900}
+CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-600}
 SWIFT_BUILD_TIMEOUT=${SWIFT_BUILD_TIMEOUT:-1500}
 SWIFT_TEST_TIMEOUT=${SWIFT_TEST_TIMEOUT:-900}
 BROWSER_TIMEOUT=${BROWSER_TIMEOUT:-300}
@@ -169,6 +174,14 @@ stage_install() {
             echo "installing selenium with pip"
             pip_install -r tests/browser/requirements.txt
         fi
+    fi
+    if [ "$SKIP_CLIENTS" != 1 ]; then
+        if ! python3 -c 'import importlib.metadata as m; assert m.version("pywa") == "4.5.0"' 2>/dev/null; then
+            echo "installing pywa 4.5.0 with pip"
+            pip_install -r tests/clients/requirements.txt
+        fi
+    fi
+    if [ "$SKIP_BROWSER" != 1 ] || [ "$SKIP_SYSTEM" != 1 ] || [ "$SKIP_CLIENTS" != 1 ]; then
         if ! python3 -c 'import pytest' 2>/dev/null; then
             echo "installing pytest with pip"
             pip_install pytest
@@ -184,7 +197,12 @@ stage_install() {
         echo "  chromium:   $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
         echo "  driver:     $(/usr/bin/chromedriver --version | head -n 1)"
         echo "  selenium:   $(python3 -c 'import selenium; print(selenium.__version__)')"
+    fi
+    if [ "$SKIP_BROWSER" != 1 ] || [ "$SKIP_SYSTEM" != 1 ] || [ "$SKIP_CLIENTS" != 1 ]; then
         echo "  pytest:     $(python3 -c 'import pytest; print(pytest.__version__)')"
+    fi
+    if [ "$SKIP_CLIENTS" != 1 ]; then
+        echo "  pywa:       $(python3 -c 'import importlib.metadata as m; print(m.version("pywa"))')"
     fi
 }
 
@@ -336,9 +354,27 @@ stage_system() {
     guarded "$SYSTEM_TIMEOUT" python3 -m pytest -q -p no:cacheprovider tests/system
 }
 
+# stage_clients: pywa 4.5.0 against `herald simulator` (every webhook parsed) and Meta-shaped webhooks
+# posted to `herald serve` (SQLite, and PostgreSQL when there is one). A stage of its own: a
+# third-party client does not belong among the crash tests.
+stage_clients() {
+    local artifacts="$ARTIFACTS_ROOT/clients"
+    rm -rf "$artifacts"
+    mkdir -p "$artifacts"
+    export HERALD_BIN HERALD_ARTIFACTS_DIR="$artifacts"
+    if [ -n "${PG_PORT:-}" ]; then
+        export HERALD_SYSTEM_PG_URL
+        HERALD_SYSTEM_PG_URL=$(pg_url postgres)
+    else
+        echo "WARNING: no PostgreSQL; the PostgreSQL client test is skipped" >&2
+    fi
+    unset HERALD_DATABASE_URL
+    guarded "$CLIENT_TIMEOUT" python3 -m pytest -q -p no:cacheprovider tests/clients
+}
+
 # ---------------------------------------------------------------- main
 
-echo "Herald test run in $ROOT (CI=${CI:-}, SKIP_SWIFT=$SKIP_SWIFT, SKIP_BROWSER=$SKIP_BROWSER)"
+echo "Herald test run in $ROOT (CI=${CI:-}, SKIP_SWIFT=$SKIP_SWIFT, SKIP_BROWSER=$SKIP_BROWSER, SKIP_SYSTEM=$SKIP_SYSTEM, SKIP_CLIENTS=$SKIP_CLIENTS)"
 
 run_stage "install dependencies" stage_install
 
@@ -390,6 +426,14 @@ elif [ "$build_ok" != 1 ]; then
     skip_stage "system tests" "build failed"
 else
     run_stage "system tests" stage_system
+fi
+
+if [ "$SKIP_CLIENTS" = 1 ]; then
+    skip_stage "client tests" "SKIP_CLIENTS=1"
+elif [ "$build_ok" != 1 ]; then
+    skip_stage "client tests" "build failed"
+else
+    run_stage "client tests" stage_clients
 fi
 
 section "summary"
