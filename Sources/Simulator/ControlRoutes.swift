@@ -69,7 +69,9 @@ struct ControlRoutes: Sendable {
                 let user = try Self.user(from: change.from, userID: change.userID)
                 var newPhone: String?
                 if let given = change.newPhone {
-                    guard let digits = SimulatorState.phoneDigits(given) else { throw HTTPError(.badRequest, message: "new_phone must be a phone number") }
+                    guard let digits = SimulatorState.phoneDigits(given) else {
+                        throw HTTPError(.badRequest, message: "new_phone must be a phone number")
+                    }
                     newPhone = digits
                 }
                 return ["id": await state.changeNumber(of: user, to: newPhone)]

@@ -70,7 +70,9 @@ extension SimulatorState {
         decideOutcome(of: message, behaviour: templateBehaviour ?? behaviour)
         truth.acceptedByAddress[message.byRecipient ? "recipient" : "to", default: 0] += 1
         let input = (message.byRecipient ? request.recipient : request.to) ?? message.recipient
-        let contact = message.byRecipient ? SendResponse.Contact(input: input, userId: message.recipient) : .init(input: input, waId: message.recipient)
+        let contact =
+            message.byRecipient
+            ? SendResponse.Contact(input: input, userId: message.recipient) : SendResponse.Contact(input: input, waId: message.recipient)
         return SendResponse(contacts: [contact], messages: [.init(id: message.wamid)])
     }
 
@@ -85,7 +87,8 @@ extension SimulatorState {
         }
         guard SimulatedUsers.isBSUID(recipient) else {
             throw .invalidParameter(
-                "Param recipient must be a business-scoped user id: a country code, a period and up to 128 letters or digits, e.g. US.13491208655302741918."
+                "Param recipient must be a business-scoped user id: a country code, a period and up to 128 letters or digits, "
+                    + "e.g. US.13491208655302741918."
             )
         }
         return AcceptedMessage(wamid: "", recipient: recipient, user: users.user(bsuid: recipient), byRecipient: true)

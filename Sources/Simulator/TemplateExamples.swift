@@ -17,12 +17,28 @@ enum TemplateExamples {
                 } else {
                     let variables = TemplateShape.variables(in: component["text"]?.stringValue ?? "")
                     let positional = strings(example?["header_text"])
-                    try check(variables, named: named, place: place, positional: positional, positionalKey: "header_text", example: example, namedKey: "header_text_named_params")
+                    try check(
+                        variables,
+                        named: named,
+                        place: place,
+                        positional: positional,
+                        positionalKey: "header_text",
+                        example: example,
+                        namedKey: "header_text_named_params"
+                    )
                 }
             case "BODY":
                 let variables = TemplateShape.variables(in: component["text"]?.stringValue ?? "")
                 let positional = strings(example?["body_text"]?.arrayValue?.first)
-                try check(variables, named: named, place: place, positional: positional, positionalKey: "body_text", example: example, namedKey: "body_text_named_params")
+                try check(
+                    variables,
+                    named: named,
+                    place: place,
+                    positional: positional,
+                    positionalKey: "body_text",
+                    example: example,
+                    namedKey: "body_text_named_params"
+                )
             case "BUTTONS":
                 for (number, button) in (component["buttons"]?.arrayValue ?? []).enumerated() {
                     guard button["type"]?.stringValue?.uppercased() == "URL", let url = button["url"]?.stringValue,
@@ -57,7 +73,9 @@ enum TemplateExamples {
                 throw missing("\(place): example.\(namedKey) has no sample for \(absent.map { "{{\($0)}}" }.joined(separator: ", ")).")
             }
         } else if positional.count != variables.count {
-            throw missing("\(place): the text has \(variables.count) variables (\(list)) but example.\(positionalKey) gives \(positional.count) values.")
+            throw missing(
+                "\(place): the text has \(variables.count) variables (\(list)) but example.\(positionalKey) gives \(positional.count) values."
+            )
         }
     }
 

@@ -8,7 +8,15 @@ import Testing
 /// Where Meta puts business-scoped user ids, usernames and phones in webhooks.
 @Suite("webhook identities")
 struct IdentityWebhookTests {
-    static let readsEverything = TemplateBehaviour(deliverRate: 1, readRate: 1, clickRate: 0, quickReplyRate: 1, textReplyRate: 0, stopRate: 0, failures: [:])
+    static let readsEverything = TemplateBehaviour(
+        deliverRate: 1,
+        readRate: 1,
+        clickRate: 0,
+        quickReplyRate: 1,
+        textReplyRate: 0,
+        stopRate: 0,
+        failures: [:]
+    )
     static let json: HTTPFields = [.contentType: "application/json"]
 
     /// The `value` of every `messages` change, one per POST.
@@ -44,7 +52,12 @@ struct IdentityWebhookTests {
             let user = await simulator.user(phone: "447700910010")
             let username = try #require(user.username)
             try await simulator.makeApplication().test(.router) { client in
-                _ = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "447700910010"))
+                _ = try await client.execute(
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "447700910010")
+                )
                 _ = try await waitUntilSettled(simulator)
             }
             let values = Self.values(await inbox.received())
@@ -70,10 +83,18 @@ struct IdentityWebhookTests {
         try await inbox.run { base in
             let simulator = await Fixture.simulator(Fixture.config(webhookURL: base + "/webhook", behaviour: .perfect))
             try await simulator.makeApplication().test(.router) { client in
-                _ = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "14155550100"))
+                _ = try await client.execute(
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "14155550100")
+                )
                 _ = try await waitUntilSettled(simulator)
                 _ = try await client.execute(
-                    uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: "US.13491208655302741918")
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: nil, recipient: "US.13491208655302741918")
                 )
                 _ = try await waitUntilSettled(simulator)
             }
@@ -106,7 +127,10 @@ struct IdentityWebhookTests {
             let user = await simulator.user(phone: "447700910011")
             try await simulator.makeApplication().test(.router) { client in
                 let response = try await client.execute(
-                    uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: user.bsuid)
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: nil, recipient: user.bsuid)
                 )
                 #expect(response.status == .ok)
                 _ = try await waitUntilSettled(simulator)
@@ -141,10 +165,20 @@ struct IdentityWebhookTests {
                 try await inbound(["from": "+447700910012", "text": "hi", "username": "jess.77"])
                 try await inbound(["user_id": "GB.55", "text": "STOP"])
                 try await inbound(["from": "447700910013", "text": "hello"])
-                _ = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "447700910012"))
+                _ = try await client.execute(
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "447700910012")
+                )
                 _ = try await waitUntilSettled(simulator)
                 try await inbound(["from": "447700910012", "text": "again"])
-                let bad = try await client.execute(uri: "/_simulator/inbound", method: .post, headers: Self.json, body: Fixture.json(["text": "who?"]))
+                let bad = try await client.execute(
+                    uri: "/_simulator/inbound",
+                    method: .post,
+                    headers: Self.json,
+                    body: Fixture.json(["text": "who?"])
+                )
                 #expect(bad.status == .badRequest)
             }
             let messages = Self.inbound(Self.values(await inbox.received()))
@@ -157,7 +191,9 @@ struct IdentityWebhookTests {
             #expect(messages[1].message["from_user_id"] as? String == "GB.55" && messages[1].message["from"] == nil)
             #expect(messages[2].message["from"] as? String == "447700910013")
             #expect(messages[2].contacts?.first?["wa_id"] as? String == "447700910013")
-            #expect(messages[2].contacts?.first?["user_id"] as? String == SimulatedUsers.identity(phone: "447700910013", seed: 1, usernameShare: 0).bsuid)
+            #expect(
+                messages[2].contacts?.first?["user_id"] as? String == SimulatedUsers.identity(phone: "447700910013", seed: 1, usernameShare: 0).bsuid
+            )
             #expect(messages[3].message["from"] as? String == "447700910012", "after a send by to, Meta shares the phone")
         }
     }
@@ -172,19 +208,32 @@ struct IdentityWebhookTests {
             let shared = await simulator.user(phone: "447700910014")
             let withheld = await simulator.user(phone: "447700910015")
             try await simulator.makeApplication().test(.router) { client in
-                _ = try await client.execute(uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: "447700910014"))
+                _ = try await client.execute(
+                    uri: Fixture.messagesURI,
+                    method: .post,
+                    headers: Fixture.auth,
+                    body: Fixture.promoMessage(to: "447700910014")
+                )
                 _ = try await waitUntilSettled(simulator)
                 let number = try await client.execute(
-                    uri: "/_simulator/change-number", method: .post, headers: Self.json,
+                    uri: "/_simulator/change-number",
+                    method: .post,
+                    headers: Self.json,
                     body: Fixture.json(["from": "447700910014", "new_phone": "+447700910016"])
                 )
                 #expect(number.status == .ok)
                 let userID = try await client.execute(
-                    uri: "/_simulator/change-number", method: .post, headers: Self.json, body: Fixture.json(["user_id": withheld.bsuid])
+                    uri: "/_simulator/change-number",
+                    method: .post,
+                    headers: Self.json,
+                    body: Fixture.json(["user_id": withheld.bsuid])
                 )
                 #expect(userID.status == .ok)
                 let unknown = try await client.execute(
-                    uri: "/_simulator/change-number", method: .post, headers: Self.json, body: Fixture.json(["new_phone": "447700910017"])
+                    uri: "/_simulator/change-number",
+                    method: .post,
+                    headers: Self.json,
+                    body: Fixture.json(["new_phone": "447700910017"])
                 )
                 #expect(unknown.status == .badRequest)
                 _ = try await waitUntilSettled(simulator)

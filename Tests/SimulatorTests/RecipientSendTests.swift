@@ -13,7 +13,10 @@ struct RecipientSendTests {
         let bsuid = await simulator.user(phone: "447700910003").bsuid
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: bsuid)
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: nil, recipient: bsuid)
             )
             #expect(response.status == .ok)
             #expect(response.json["contacts"] as? [[String: String]] == [["input": bsuid, "user_id": bsuid]])
@@ -28,7 +31,9 @@ struct RecipientSendTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth,
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
                 body: Fixture.promoMessage(to: "+447700910004", recipient: "GB.1234567890123456789")
             )
             #expect(response.json["contacts"] as? [[String: String]] == [["input": "+447700910004", "wa_id": "447700910004"]])
@@ -43,7 +48,10 @@ struct RecipientSendTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: recipient)
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: nil, recipient: recipient)
             )
             #expect(response.status == .badRequest)
             #expect(response.errorCode == 100)
@@ -58,7 +66,10 @@ struct RecipientSendTests {
         let simulator = await Fixture.simulator()
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil)
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: nil)
             )
             #expect(response.errorCode == 100)
         }
@@ -69,7 +80,10 @@ struct RecipientSendTests {
         let simulator = await Fixture.simulator(Fixture.config(behaviour: .perfect))
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: "DE.ENT.77")
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: nil, recipient: "DE.ENT.77")
             )
             #expect(response.status == .ok)
         }
@@ -82,7 +96,10 @@ struct RecipientSendTests {
         let simulator = await Fixture.simulator(Fixture.config(behaviour: .perfect))
         try await simulator.makeApplication().test(.router) { client in
             let response = try await client.execute(
-                uri: Fixture.messagesURI, method: .post, headers: Fixture.auth, body: Fixture.promoMessage(to: nil, recipient: bsuid)
+                uri: Fixture.messagesURI,
+                method: .post,
+                headers: Fixture.auth,
+                body: Fixture.promoMessage(to: nil, recipient: bsuid)
             )
             #expect(response.status == .ok)
         }
