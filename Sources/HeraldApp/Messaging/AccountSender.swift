@@ -103,10 +103,11 @@ struct AccountSender: Sendable {
         }
         if prepared.template.category.uppercased() == "MARKETING" {
             if recipient.consent != "opted_in" { return .skipped(reason: "the contact is \(recipient.consent.replacingOccurrences(of: "_", with: " "))") }
-            if WhatsAppRecipient.isNANP(recipient.phone) { return .skipped(reason: "marketing templates are not delivered to +1 numbers") }
+            if recipient.address.isNANP { return .skipped(reason: "marketing templates are not delivered to +1 numbers") }
         }
+        guard let address = recipient.address.message else { return .skipped(reason: "the contact has no phone number or WhatsApp user id") }
         do {
-            let result = try await client.send(prepared.message(for: recipient))
+            let result = try await client.send(prepared.message(for: recipient, to: address))
             return .accepted(wamid: result.wamid)
         } catch {
             return SendOutcome.from(error: error, attempts: recipient.attempts)

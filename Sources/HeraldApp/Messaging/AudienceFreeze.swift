@@ -11,40 +11,42 @@ struct AudienceFreeze: Sendable {
 
     /// Every opted-in contact, or a saved segment's opted-in members: a dynamic segment is evaluated
     /// once, here, in a single query, so the campaign's audience is the segment as it was when sending
-    /// started; a static one is its snapshot.
+    /// started; a static one is its snapshot. Contacts known only by a BSUID are included; the +1 rule
+    /// applies to their country as it does to +1 phones.
     func freeze(_ campaign: Campaign, category: String) async throws -> Int {
         let marketing = category.uppercased() == "MARKETING"
+        func reachable(_ row: (UUID, ContactAddress)) -> Bool { !(marketing && row.1.isNANP) }
         if let filter = try await segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID) {
             let members = try await database.read { sql in
                 try await sql.raw(
                     """
-                    SELECT c.id, c.phone FROM contacts c
-                    WHERE c.workspace_id = \(bind: campaign.workspaceID) AND c.consent_status = 'opted_in' AND \(filter) ORDER BY c.phone
+                    SELECT c.id, c.phone, c.bsuid FROM contacts c
+                    WHERE c.workspace_id = \(bind: campaign.workspaceID) AND c.consent_status = 'opted_in' AND \(filter) ORDER BY c.id
                     """
-                ).all().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "phone", as: String.self)) }
+                ).all().map(Self.row)
             }
             var start = 0
             while start < members.count {
                 let page = members[start..<min(start + pageSize, members.count)]
-                try await insert(Array(page.filter { !(marketing && $0.1.hasPrefix("+1")) }), campaign: campaign)
+                try await insert(page.filter(reachable), campaign: campaign)
                 start += pageSize
             }
         } else {
-            var after = ""
+            var after: UUID?
             while true {
-                let cursor = after
+                let cursor: SQLQueryString = after.map { " AND id > \(bind: $0)" } ?? ""
                 let page = try await database.read { sql in
                     try await sql.raw(
                         """
-                        SELECT id, phone FROM contacts
-                        WHERE workspace_id = \(bind: campaign.workspaceID) AND consent_status = 'opted_in' AND phone > \(bind: cursor)
-                        ORDER BY phone LIMIT \(bind: pageSize)
+                        SELECT id, phone, bsuid FROM contacts
+                        WHERE workspace_id = \(bind: campaign.workspaceID) AND consent_status = 'opted_in'\(cursor)
+                        ORDER BY id LIMIT \(bind: pageSize)
                         """
-                    ).all().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "phone", as: String.self)) }
+                    ).all().map(Self.row)
                 }
                 guard let last = page.last else { break }
-                after = last.1
-                try await insert(page.filter { !(marketing && $0.1.hasPrefix("+1")) }, campaign: campaign)
+                after = last.0
+                try await insert(page.filter(reachable), campaign: campaign)
                 if page.count < pageSize { break }
             }
         }
@@ -53,20 +55,28 @@ struct AudienceFreeze: Sendable {
         }
     }
 
-    /// Queues one message per contact in one transaction; a repeated freeze adds nothing twice.
-    private func insert(_ rows: [(UUID, String)], campaign: Campaign) async throws {
+    static func row(_ row: any SQLRow) throws -> (UUID, ContactAddress) {
+        (
+            try row.decode(column: "id", as: UUID.self),
+            ContactAddress(phone: try row.decode(column: "phone", as: String?.self), bsuid: try row.decode(column: "bsuid", as: String?.self))
+        )
+    }
+
+    /// Queues one message per contact in one transaction; a repeated freeze adds nothing twice. The address is a
+    /// snapshot: the sender reads the contact's current one when it claims the message.
+    private func insert(_ rows: [(UUID, ContactAddress)], campaign: Campaign) async throws {
         guard !rows.isEmpty else { return }
         let now = Date()
         try await database.transaction { sql in
             try await sql.insertRows(
                 """
-                INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, status, click_token, next_attempt_at, created_at, updated_at)
+                INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, bsuid, status, click_token, next_attempt_at, created_at, updated_at)
                 VALUES 
                 """, rows, tail: " ON CONFLICT (campaign_id, contact_id) DO NOTHING"
             ) { row in
                 """
-                (\(bind: UUID.timeOrdered(at: now)), \(bind: campaign.workspaceID), \(bind: campaign.id), \(bind: row.0), \(bind: row.1),
-                'queued', \(bind: ClickToken.make()), \(bind: now), \(bind: now), \(bind: now))
+                (\(bind: UUID.timeOrdered(at: now)), \(bind: campaign.workspaceID), \(bind: campaign.id), \(bind: row.0), \(bind: row.1.phone),
+                \(bind: row.1.sentBSUID), 'queued', \(bind: ClickToken.make()), \(bind: now), \(bind: now), \(bind: now))
                 """
             }
         }

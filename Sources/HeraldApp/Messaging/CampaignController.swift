@@ -160,19 +160,20 @@ struct CampaignController {
             let filter: SQLQueryString = status.map { " AND status = \(bind: $0)" } ?? ""
             return try await sql.raw(
                 """
-                SELECT id, contact_id, phone, status, wamid, error_code, error_detail, attempts, accepted_at, delivered_at, read_at, clicked_at, replied_at, failed_at
+                SELECT id, contact_id, phone, bsuid, status, wamid, error_code, error_detail, attempts, accepted_at, delivered_at, read_at, clicked_at, replied_at, failed_at
                 FROM messages WHERE campaign_id = \(bind: campaign.id)\(filter) ORDER BY updated_at DESC LIMIT \(bind: try request.limit())
                 """
             ).all()
         }
         struct Item: Encodable {
-            let id: UUID, contact_id: UUID, phone: String?, status: String, wamid: String?, error_code: Int?, error_detail: String?, attempts: Int
+            let id: UUID, contact_id: UUID, phone: String?, bsuid: String?, status: String, wamid: String?, error_code: Int?, error_detail: String?, attempts: Int
             let accepted_at: Date?, delivered_at: Date?, read_at: Date?, clicked_at: Date?, replied_at: Date?, failed_at: Date?
         }
         let items = try rows.map {
             Item(
                 id: try $0.decode(column: "id", as: UUID.self), contact_id: try $0.decode(column: "contact_id", as: UUID.self),
-                phone: try $0.decode(column: "phone", as: String?.self), status: try $0.decode(column: "status", as: String.self),
+                phone: try $0.decode(column: "phone", as: String?.self), bsuid: try $0.decode(column: "bsuid", as: String?.self),
+                status: try $0.decode(column: "status", as: String.self),
                 wamid: try $0.decode(column: "wamid", as: String?.self), error_code: try $0.decode(column: "error_code", as: Int?.self),
                 error_detail: try $0.decode(column: "error_detail", as: String?.self), attempts: try $0.decode(column: "attempts", as: Int.self),
                 accepted_at: try $0.decode(column: "accepted_at", as: Date?.self), delivered_at: try $0.decode(column: "delivered_at", as: Date?.self),

@@ -7,7 +7,8 @@ struct Recipient: Sendable {
     let campaignID: UUID
     let contactID: UUID
     let variationID: UUID?
-    let phone: String
+    /// Where the message goes, as the contact is known when the message is claimed.
+    let address: ContactAddress
     let clickToken: String?
     let attempts: Int
     let consent: String
@@ -45,7 +46,7 @@ struct PreparedCampaign: Sendable {
         }
     }
 
-    func message(for recipient: Recipient) -> TemplateMessage {
+    func message(for recipient: Recipient, to address: MessageAddress) -> TemplateMessage {
         let definition = template.definition
         let body = definition.bodyVariables.map { key in
             TemplateParameter(
@@ -64,7 +65,7 @@ struct PreparedCampaign: Sendable {
             urlButton = URLButtonParameter(index: index, suffix: token)
         }
         return TemplateMessage(
-            to: WhatsAppRecipient.digits(fromE164: recipient.phone), templateName: template.name, languageCode: template.language,
+            address: address, templateName: template.name, languageCode: template.language,
             header: header, headerText: headerText, body: body, urlButton: urlButton, quickReplies: quickReplies,
             callbackData: Self.callbackData(messageID: recipient.messageID, campaignID: recipient.campaignID, variationID: recipient.variationID)
         )
@@ -83,7 +84,7 @@ struct PreparedCampaign: Sendable {
         case "city"?: value = recipient.city
         case "country"?: value = recipient.country
         case "language"?: value = recipient.language
-        case "phone"?: value = recipient.phone
+        case "phone"?: value = recipient.address.phone
         case let field? where field.hasPrefix("attributes."):
             switch recipient.attributes[String(field.dropFirst("attributes.".count))] {
             case .string(let text)?: value = text

@@ -30,10 +30,14 @@ public struct Preflight: Sendable, Encodable, Equatable {
         workspaceID: UUID, category: String, rates: RateTable, account: WhatsAppAccount?, audience: SQLQueryString? = nil, in sql: any SQLDatabase
     ) async throws -> Preflight {
         let filter: SQLQueryString = audience.map { " AND \($0)" } ?? ""
+        // Contacts without a phone are grouped by their BSUID's country, whose calling code prices them.
         let rows = try await sql.raw(
             """
-            SELECT c.consent_status, substr(c.phone, 1, 4) AS prefix, COUNT(*) AS n FROM contacts c
-            WHERE c.workspace_id = \(bind: workspaceID)\(filter) GROUP BY c.consent_status, substr(c.phone, 1, 4)
+            SELECT c.consent_status, substr(c.phone, 1, 4) AS prefix, CASE WHEN c.phone IS NULL THEN substr(c.bsuid, 1, 2) END AS bsuid_country,
+                COUNT(*) AS n
+            FROM contacts c
+            WHERE c.workspace_id = \(bind: workspaceID)\(filter)
+            GROUP BY c.consent_status, substr(c.phone, 1, 4), CASE WHEN c.phone IS NULL THEN substr(c.bsuid, 1, 2) END
             """
         ).all()
         var result = Preflight()
@@ -41,7 +45,9 @@ public struct Preflight: Sendable, Encodable, Equatable {
         let marketing = category.uppercased() == "MARKETING"
         for row in rows {
             let n = try row.decode(column: "n", as: Int.self)
-            let prefix = try row.decode(column: "prefix", as: String.self)
+            let prefix =
+                try row.decode(column: "prefix", as: String?.self)
+                ?? row.decode(column: "bsuid_country", as: String?.self).flatMap(ContactAddress.pricingPrefix(country:)) ?? ""
             result.audience += n
             switch try row.decode(column: "consent_status", as: String.self) {
             case "opted_in":
@@ -73,7 +79,7 @@ public struct Preflight: Sendable, Encodable, Equatable {
             }
         }
         if result.unreachable > 0 {
-            result.warnings.append("\(result.unreachable) opted-in contacts have +1 numbers; Meta does not deliver marketing templates to them")
+            result.warnings.append("\(result.unreachable) opted-in contacts have +1 numbers or are WhatsApp users in the US or Canada; Meta does not deliver marketing templates to them")
         }
         return result
     }

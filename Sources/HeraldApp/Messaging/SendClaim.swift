@@ -18,6 +18,9 @@ enum SendClaim {
         return (limit * 0.90, max(1, limit * 0.04))
     }
 
+    /// The claim also records the address each message goes to, read from its contact now rather than when the
+    /// audience was frozen: a number change or a phone learned since then is used (by phone while one is known,
+    /// else by BSUID).
     static func claim(
         accountID: UUID, owner: String, maxBatch: Int, inDoubtSeconds: Double, database: Database
     ) async throws -> SendClaim {
@@ -37,7 +40,9 @@ enum SendClaim {
             let ids = try await sql.raw(
                 """
                 UPDATE messages SET status = 'sending', lease_owner = \(bind: owner), lease_expires_at = \(bind: now.addingTimeInterval(inDoubtSeconds)),
-                    attempts = attempts + 1, attempted_at = \(bind: now), updated_at = \(bind: now)
+                    attempts = attempts + 1, attempted_at = \(bind: now), updated_at = \(bind: now),
+                    phone = (SELECT c.phone FROM contacts c WHERE c.id = messages.contact_id),
+                    bsuid = (SELECT CASE WHEN c.phone IS NULL THEN c.bsuid END FROM contacts c WHERE c.id = messages.contact_id)
                 WHERE id IN (
                     SELECT m.id FROM messages m
                     WHERE m.campaign_id IN (SELECT id FROM campaigns WHERE account_id = \(bind: accountID) AND status = 'sending')
@@ -55,7 +60,7 @@ enum SendClaim {
             if ids.isEmpty { return .idle }
             let rows = try await sql.raw(
                 """
-                SELECT m.id, m.campaign_id, m.contact_id, m.variation_id, m.phone, m.click_token, m.attempts, c.consent_status, c.name, c.email,
+                SELECT m.id, m.campaign_id, m.contact_id, m.variation_id, m.phone, m.bsuid, m.click_token, m.attempts, c.consent_status, c.name, c.email,
                     c.city, c.country, c.language, \(d.jsonText("attributes", of: "c")) AS attributes
                 FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id IN (\(binds: ids))
                 """
@@ -87,7 +92,8 @@ enum SendClaim {
         return Recipient(
             messageID: try row.decode(column: "id", as: UUID.self), campaignID: try row.decode(column: "campaign_id", as: UUID.self),
             contactID: try row.decode(column: "contact_id", as: UUID.self), variationID: try row.decode(column: "variation_id", as: UUID?.self),
-            phone: try row.decode(column: "phone", as: String.self), clickToken: try row.decode(column: "click_token", as: String?.self),
+            address: ContactAddress(phone: try row.decode(column: "phone", as: String?.self), bsuid: try row.decode(column: "bsuid", as: String?.self)),
+            clickToken: try row.decode(column: "click_token", as: String?.self),
             attempts: try row.decode(column: "attempts", as: Int.self), consent: try row.decode(column: "consent_status", as: String.self),
             name: try row.decode(column: "name", as: String?.self), email: try row.decode(column: "email", as: String?.self),
             city: try row.decode(column: "city", as: String?.self), country: try row.decode(column: "country", as: String?.self),

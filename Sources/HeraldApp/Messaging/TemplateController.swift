@@ -100,14 +100,16 @@ enum TemplatePreview {
     }
 
     static let sampleRecipient = Recipient(
-        messageID: UUID(), campaignID: UUID(), contactID: UUID(), variationID: nil, phone: "+447700900123", clickToken: "sample",
+        messageID: UUID(), campaignID: UUID(), contactID: UUID(), variationID: nil, address: ContactAddress(phone: "+447700900123", bsuid: nil),
+        clickToken: "sample",
         attempts: 0, consent: "opted_in", name: "Alex Sample", email: "alex@example.com", city: "London", country: "GB", language: "en",
         attributes: [:]
     )
 
     static func recipient(_ c: Contact) -> Recipient {
         Recipient(
-            messageID: UUID(), campaignID: UUID(), contactID: c.id, variationID: nil, phone: c.phone, clickToken: "preview", attempts: 0,
+            messageID: UUID(), campaignID: UUID(), contactID: c.id, variationID: nil, address: ContactAddress(phone: c.phone, bsuid: c.bsuid),
+            clickToken: "preview", attempts: 0,
             consent: c.consent.status.rawValue, name: c.name, email: c.email, city: c.city, country: c.country, language: c.language,
             attributes: c.attributes
         )

@@ -74,6 +74,7 @@ struct StatusApplier {
         let campaignID: UUID
         let variationID: UUID?
         let phone: String?
+        let bsuid: String?
         let attempts: Int
     }
 
@@ -88,7 +89,7 @@ struct StatusApplier {
         for chunk in stride(from: 0, to: wamids.count, by: 500) {
             let part = Array(wamids[chunk..<min(chunk + 500, wamids.count)])
             for row in try await sql.raw(
-                "SELECT id, wamid, contact_id, campaign_id, variation_id, phone, attempts FROM messages WHERE workspace_id = \(bind: workspaceID) AND wamid IN (\(binds: part))"
+                "SELECT id, wamid, contact_id, campaign_id, variation_id, phone, bsuid, attempts FROM messages WHERE workspace_id = \(bind: workspaceID) AND wamid IN (\(binds: part))"
             ).all() {
                 byWamid[try row.decode(column: "wamid", as: String.self)] = try Self.target(row)
             }
@@ -100,7 +101,7 @@ struct StatusApplier {
             var target = byWamid[item.wamid]
             if target == nil, let messageID = PreparedCampaign.messageID(fromCallbackData: item.callbackData) {
                 target = try await sql.raw(
-                    "SELECT id, contact_id, campaign_id, variation_id, phone, attempts FROM messages WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: messageID)"
+                    "SELECT id, contact_id, campaign_id, variation_id, phone, bsuid, attempts FROM messages WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: messageID)"
                 ).first().map(Self.target)
                 if let target {
                     // The send's response was lost (crash): the status proves Meta took it.
@@ -172,7 +173,9 @@ struct StatusApplier {
         for start in stride(from: 0, to: all.count, by: 200) {
             var list: SQLQueryString = ""
             for (index, p) in all[start..<min(start + 200, all.count)].enumerated() {
-                let cost: Double? = p.charged ? p.target.phone.map { rates.price(e164: $0, category: p.category ?? "marketing") } : nil
+                let cost: Double? = p.charged
+                    ? ContactAddress(phone: p.target.phone, bsuid: p.target.bsuid).pricingPrefix.map { rates.price(e164: $0, category: p.category ?? "marketing") }
+                    : nil
                 if index > 0 { list.appendLiteral(", ") }
                 list.appendInterpolation(
                     "(\(bind: p.target.id), \(bind: p.rank), \(bind: p.sentAt), \(bind: p.deliveredAt), \(bind: p.readAt), \(bind: p.billable), \(bind: p.category), \(bind: cost))"
@@ -307,7 +310,7 @@ struct StatusApplier {
         Target(
             id: try row.decode(column: "id", as: UUID.self), contactID: try row.decode(column: "contact_id", as: UUID.self),
             campaignID: try row.decode(column: "campaign_id", as: UUID.self), variationID: try row.decode(column: "variation_id", as: UUID?.self),
-            phone: try row.decode(column: "phone", as: String?.self), attempts: try row.decode(column: "attempts", as: Int.self)
+            phone: try row.decode(column: "phone", as: String?.self), bsuid: try row.decode(column: "bsuid", as: String?.self), attempts: try row.decode(column: "attempts", as: Int.self)
         )
     }
 }

@@ -126,7 +126,7 @@ struct ConsentAndReplyTests {
             try await f.process()
             let m = f.messages[0]
             let recipient = Recipient(
-                messageID: m.id, campaignID: f.campaign.id, contactID: m.contact, variationID: nil, phone: m.phone, clickToken: "x", attempts: 1,
+                messageID: m.id, campaignID: f.campaign.id, contactID: m.contact, variationID: nil, address: ContactAddress(phone: m.phone, bsuid: nil), clickToken: "x", attempts: 1,
                 consent: try await f.consent(m.contact).status, name: nil, email: nil, city: nil, country: nil, language: nil, attributes: [:]
             )
             let sender = AccountSender(account: f.account, services: app.services.messaging, owner: "test", logger: TestDatabase.logger)

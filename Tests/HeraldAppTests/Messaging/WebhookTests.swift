@@ -94,7 +94,7 @@ struct WebhookTests {
                 try await sql.raw("UPDATE messages SET status = 'sending', wamid = NULL, accepted_at = NULL WHERE id = \(bind: m.id)").run()
             }
             let recipient = Recipient(
-                messageID: m.id, campaignID: f.campaign.id, contactID: m.contact, variationID: nil, phone: m.phone, clickToken: nil, attempts: 1,
+                messageID: m.id, campaignID: f.campaign.id, contactID: m.contact, variationID: nil, address: ContactAddress(phone: m.phone, bsuid: nil), clickToken: nil, attempts: 1,
                 consent: "opted_in", name: nil, email: nil, city: nil, country: nil, language: nil, attributes: [:]
             )
             try await SendOutcome.record(
