@@ -146,4 +146,63 @@ struct ImportTests {
             #expect(response.text.contains("a|b"))
         }
     }
+
+    @Test("an import reads BSUID, parent and username columns, takes rows with only a BSUID and merges rows by BSUID", arguments: Engine.available)
+    func bsuidColumns(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let csv = """
+                Phone,User ID,Parent User ID,WhatsApp Username,Name
+                +4915112345601,DE.1,,@Anna,Anna
+                ,US.13491208655302741918,US.ENT.1,jess,Jess
+                ,US.13491208655302741918,,,Jess Again
+                ,,,nobody,No Identity
+                ,US-1,,,Bad BSUID
+
+                """
+            let accepted = try await app.request(.post, "/api/contacts/import", body: csv, contentType: "text/csv")
+            #expect(accepted.status == .accepted, "\(accepted.text)")
+            try await app.runJobs()
+            let job = try await app.request(.get, try #require(accepted.json["status_url"].string)).json
+            #expect(job["status"].string == "completed", "\(job)")
+            #expect(job["result"]["created"].number == 2, "\(job)")
+            #expect(job["result"]["updated"].number == 1, "the repeated BSUID updates the earlier row")
+            #expect(job["result"]["failed"].number == 2, "\(job)")
+            #expect(job["result"]["ignored_columns"].array.isEmpty)
+            let errors = try await app.request(.get, try #require(job["errors_url"].string)).json["data"].array
+            #expect(errors.map { $0["row"].number } == [5, 6])
+            #expect(errors.map { $0["field"].string } == ["phone", "bsuid"])
+            let jess = try await app.request(.get, "/api/contacts?q=US.13491208655302741918").json["data"][0]
+            #expect(jess["name"].string == "Jess Again")
+            #expect(jess["phone"] == .null)
+            #expect(jess["parent_bsuid"].string == "US.ENT.1")
+            #expect(jess["username"].string == "jess")
+            let anna = try await app.request(.get, "/api/contacts?q=%40anna").json["data"][0]
+            #expect(anna["bsuid"].string == "DE.1")
+            // A file whose only identifier column holds BSUIDs is accepted.
+            let bsuidOnly = try await app.request(.post, "/api/contacts/import", body: "bsuid,name\nGB.77,Gail\n", contentType: "text/csv")
+            #expect(bsuidOnly.status == .accepted, "\(bsuidOnly.text)")
+            expectError(
+                try await app.request(.post, "/api/contacts/import", body: "username,name\njess,Jess\n", contentType: "text/csv"), .unprocessableContent,
+                code: "missing_phone_column"
+            )
+        }
+    }
+
+    @Test("export appends bsuid, parent_bsuid and username after the existing columns", arguments: Engine.available)
+    func exportIdentities(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","name":"Anna"}"#)
+            _ = try await app.request(.post, "/api/contacts", json: #"{"bsuid":"US.1","parent_bsuid":"US.ENT.1","username":"jess","name":"Jess"}"#)
+            let lines = try await app.request(.get, "/api/contacts/export").text.split(separator: "\r\n")
+            try #require(lines.count == 3)
+            #expect(lines[0] == "phone,name,email,country,language,city,tags,consent_status,consent_source,consent_at,attributes,created_at,updated_at,bsuid,parent_bsuid,username")
+            #expect(lines[1].hasPrefix("+4915112345678,Anna,") && lines[1].hasSuffix(",,,"), "\(lines[1])")
+            #expect(lines[2].hasPrefix(",Jess,") && lines[2].hasSuffix(",US.1,US.ENT.1,jess"), "\(lines[2])")
+            // The export imports again, phone-less rows included.
+            let again = try await app.request(.post, "/api/contacts/import", body: lines.joined(separator: "\n") + "\n", contentType: "text/csv")
+            try await app.runJobs()
+            let job = try await app.request(.get, try #require(again.json["status_url"].string)).json
+            #expect(job["result"]["updated"].number == 2, "\(job)")
+        }
+    }
 }

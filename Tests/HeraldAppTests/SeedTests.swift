@@ -43,7 +43,7 @@ struct SeedTests {
             let page = try await services.contacts.list(workspaceID: workspace.id, search: nil, limit: 1000, cursor: nil)
             #expect(page.data.count == 200)
             let rules = ContactRules(defaultCountry: nil, fields: [:])
-            for contact in page.data { _ = try rules.phone(contact.phone, field: "phone") }
+            for contact in page.data { _ = try rules.phone(try #require(contact.phone), field: "phone") }
             let mismatched = try await database.read { sql in
                 try await sql.raw(
                     """

@@ -36,7 +36,7 @@ struct ContactController {
         try context.access.requireWrite()
         let body = try await request.jsonBody(context: context)
         let rules = try await contacts.rules(workspaceID: context.access.workspaceID)
-        let input = try ContactInput.parse(try FieldReader(body), rules: rules, requirePhone: true)
+        let input = try ContactInput.parse(try FieldReader(body), rules: rules, requireIdentity: true)
         return try JSONResponse.make(try await contacts.create(workspaceID: context.access.workspaceID, input: input), status: .created)
     }
 
@@ -45,7 +45,7 @@ struct ContactController {
         let id = try context.parameters.uuid("id", what: "contact")
         let body = try await request.jsonBody(context: context)
         let rules = try await contacts.rules(workspaceID: context.access.workspaceID)
-        let input = try ContactInput.parse(try FieldReader(body), rules: rules, requirePhone: false)
+        let input = try ContactInput.parse(try FieldReader(body), rules: rules, requireIdentity: false)
         return try JSONResponse.make(try await contacts.update(workspaceID: context.access.workspaceID, id: id, input: input))
     }
 
@@ -69,7 +69,7 @@ struct ContactController {
         let results: [BulkResult]
     }
 
-    /// Upserts up to 10,000 contacts by phone. Valid rows are stored together; each row gets its own result.
+    /// Upserts up to 10,000 contacts by BSUID or phone. Valid rows are stored together; each row gets its own result.
     @Sendable func bulk(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
         let body = try await request.jsonBody(context: context)
@@ -87,11 +87,14 @@ struct ContactController {
         var seen: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             do {
-                let input = try ContactInput.parse(try FieldReader(item, path: "contacts[\(index)]"), rules: rules, requirePhone: true)
-                if let first = seen[input.phone!.e164] {
-                    throw APIError.invalid("contacts[\(index)].phone", "the same phone as contacts[\(first)]", code: "duplicate_in_request")
+                let input = try ContactInput.parse(try FieldReader(item, path: "contacts[\(index)]"), rules: rules, requireIdentity: true)
+                let keys = Self.identityKeys(input)
+                for (field, key) in keys {
+                    if let first = seen[key] {
+                        throw APIError.invalid("contacts[\(index)].\(field)", "the same \(field) as contacts[\(first)]", code: "duplicate_in_request")
+                    }
                 }
-                seen[input.phone!.e164] = index
+                for (_, key) in keys { seen[key] = index }
                 accepted.append((index, input))
             } catch let error as APIError {
                 results[index] = BulkResult(index: index, status: "error", id: nil, error: .init(code: error.code, message: error.message, field: error.field))
@@ -107,10 +110,18 @@ struct ContactController {
             case .updated(let id):
                 updated += 1
                 results[entry.index] = BulkResult(index: entry.index, status: "updated", id: id, error: nil)
+            case .refused(let error):
+                let field = "contacts[\(entry.index)]" + (error.field.map { ".\($0)" } ?? "")
+                results[entry.index] = BulkResult(index: entry.index, status: "error", id: nil, error: .init(code: error.code, message: error.message, field: field))
             }
         }
         let all = results.compactMap { $0 }
         return try JSONResponse.make(BulkResponse(created: created, updated: updated, failed: all.count - created - updated, results: all))
+    }
+
+    /// The phone and BSUID a row is merged by, each as a key no other row of the request may share.
+    static func identityKeys(_ input: ContactInput) -> [(field: String, key: String)] {
+        (input.phoneNumber.map { [("phone", "phone:" + $0.e164)] } ?? []) + (input.userID.map { [("bsuid", "bsuid:" + $0.value)] } ?? [])
     }
 
     @Sendable func listFields(_ request: Request, context: AuthenticatedContext) async throws -> Response {

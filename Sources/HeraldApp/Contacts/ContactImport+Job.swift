@@ -48,7 +48,9 @@ struct ContactImportJob: JobHandler {
         let rules: ContactRules
         var columns: [String?]?
         var batch: [ContactInput] = []
-        var phones: Set<String> = []
+        /// The record number and text of each row in `batch`, for reporting a row the store refuses.
+        var batchRows: [(row: Int, raw: String)] = []
+        var identities: Set<String> = []
         var errors: [RowError] = []
         var result = ContactImport.Result()
         var recordNumber = 0
@@ -81,15 +83,17 @@ struct ContactImportJob: JobHandler {
             state.result.rows += 1
             do {
                 let input = try ContactInput.parse(
-                    try FieldReader(ContactImport.object(record: record, columns: columns)), rules: state.rules, requirePhone: true
+                    try FieldReader(ContactImport.object(record: record, columns: columns)), rules: state.rules, requireIdentity: true
                 )
-                // The same phone twice in one batch: write the earlier row first, so the later one wins.
-                if state.phones.contains(input.phone!.e164) { try await flush(&state, run: run) }
-                state.phones.insert(input.phone!.e164)
+                // The same phone or BSUID twice in one batch: write the earlier row first, so the later one wins.
+                let keys = ContactController.identityKeys(input).map(\.key)
+                if keys.contains(where: state.identities.contains) { try await flush(&state, run: run) }
+                state.identities.formUnion(keys)
                 state.batch.append(input)
+                state.batchRows.append((state.recordNumber, Self.raw(record)))
             } catch let error as APIError {
                 state.result.failed += 1
-                state.errors.append(RowError(row: state.recordNumber, error: error, raw: CSVWriter.row(record).trimmingCharacters(in: .newlines)))
+                state.errors.append(RowError(row: state.recordNumber, error: error, raw: Self.raw(record)))
             }
             if state.batch.count >= batchSize || state.errors.count >= batchSize { try await flush(&state, run: run) }
         }
@@ -110,11 +114,21 @@ struct ContactImportJob: JobHandler {
         }
     }
 
+    static func raw(_ record: [String]) -> String {
+        CSVWriter.row(record).trimmingCharacters(in: .newlines)
+    }
+
     func flush(_ state: inout State, run: JobRun) async throws {
         guard !state.batch.isEmpty || !state.errors.isEmpty else { return }
-        let (batch, errors, job) = (state.batch, state.errors, run.job)
+        let (batch, batchRows, job) = (state.batch, state.batchRows, run.job)
+        let earlierErrors = state.errors
         let outcomes = try await database.transaction { sql in
             let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
+            var errors = earlierErrors
+            for (row, outcome) in zip(batchRows, outcomes) {
+                if case .refused(let error) = outcome { errors.append(RowError(row: row.row, error: error, raw: row.raw)) }
+            }
+            errors.sort { $0.row < $1.row }
             try await sql.insertRows("INSERT INTO job_row_errors (id, job_id, row_number, field, code, message, raw) VALUES ", errors) { e in
                 let raw = e.raw.map { String($0.prefix(2000)) }
                 return "(\(bind: UUID()), \(bind: job.id), \(bind: e.row), \(bind: e.error.field), \(bind: e.error.code), \(bind: e.error.message), \(bind: raw))"
@@ -122,10 +136,15 @@ struct ContactImportJob: JobHandler {
             return outcomes
         }
         for outcome in outcomes {
-            if case .created = outcome { state.result.created += 1 } else { state.result.updated += 1 }
+            switch outcome {
+            case .created: state.result.created += 1
+            case .updated: state.result.updated += 1
+            case .refused: state.result.failed += 1
+            }
         }
         state.batch.removeAll(keepingCapacity: true)
-        state.phones.removeAll(keepingCapacity: true)
+        state.batchRows.removeAll(keepingCapacity: true)
+        state.identities.removeAll(keepingCapacity: true)
         state.errors.removeAll(keepingCapacity: true)
     }
 }

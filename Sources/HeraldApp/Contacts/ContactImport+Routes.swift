@@ -115,7 +115,11 @@ struct ContactTransferController {
         }
     }
 
-    static let exportHeader = ["phone", "name", "email", "country", "language", "city", "tags", "consent_status", "consent_source", "consent_at", "attributes", "created_at", "updated_at"]
+    /// Columns added later go at the end, so spreadsheets and scripts that read columns by position keep working.
+    static let exportHeader = [
+        "phone", "name", "email", "country", "language", "city", "tags", "consent_status", "consent_source", "consent_at", "attributes", "created_at",
+        "updated_at", "bsuid", "parent_bsuid", "username",
+    ]
 
     /// Streams every contact (or those matching `q`) as CSV, a page at a time.
     @Sendable func export(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -130,9 +134,10 @@ struct ContactTransferController {
                 var text = ""
                 for c in page.data {
                     text += CSVWriter.row([
-                        c.phone, c.name ?? "", c.email ?? "", c.country ?? "", c.language ?? "", c.city ?? "", c.tags.joined(separator: "|"),
+                        c.phone ?? "", c.name ?? "", c.email ?? "", c.country ?? "", c.language ?? "", c.city ?? "", c.tags.joined(separator: "|"),
                         c.consent.status.rawValue, c.consent.source ?? "", c.consent.at.map(ISODate.format) ?? "",
                         c.attributes.isEmpty ? "" : JSONValue.object(c.attributes).jsonText, ISODate.format(c.createdAt), ISODate.format(c.updatedAt),
+                        c.bsuid ?? "", c.parentBSUID ?? "", c.username ?? "",
                     ])
                 }
                 try await writer.write(ByteBuffer(string: text))

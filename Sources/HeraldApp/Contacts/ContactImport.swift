@@ -33,6 +33,8 @@ struct ContactImport {
     static let fieldAliases: [String: String] = [
         "phone": "phone", "phone_number": "phone", "phonenumber": "phone", "mobile": "phone", "mobile_number": "phone",
         "whatsapp": "phone", "msisdn": "phone", "telephone": "phone", "tel": "phone",
+        "bsuid": "bsuid", "user_id": "bsuid", "whatsapp_user_id": "bsuid", "parent_bsuid": "parent_bsuid", "parent_user_id": "parent_bsuid",
+        "username": "username", "whatsapp_username": "username",
         "name": "name", "full_name": "name", "fullname": "name", "contact_name": "name",
         "email": "email", "e-mail": "email", "email_address": "email",
         "country": "country", "country_code": "country", "language": "language", "lang": "language", "locale": "language",
@@ -60,8 +62,12 @@ struct ContactImport {
             if normalised.hasPrefix("attributes."), customFields.contains(String(normalised.dropFirst(11))) { return normalised }
             return nil
         }
-        guard columns.contains("phone") else {
-            throw APIError.invalid("mapping", "no column holds the phone number; name it 'phone' or map one with ?mapping={\"Column\":\"phone\"}", code: "missing_phone_column")
+        guard columns.contains("phone") || columns.contains("bsuid") else {
+            throw APIError.invalid(
+                "mapping",
+                "no column holds the phone number or the WhatsApp user ID; name it 'phone' or 'bsuid', or map one with ?mapping={\"Column\":\"phone\"}",
+                code: "missing_phone_column"
+            )
         }
         return columns
     }

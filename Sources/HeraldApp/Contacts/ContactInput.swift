@@ -3,7 +3,10 @@ import Foundation
 
 /// Validated changes to one contact. `nil` means "not given"; `.some(nil)` means "clear it".
 public struct ContactInput: Sendable {
-    public var phone: PhoneNumber?
+    public var phone: PhoneNumber??
+    public var bsuid: BusinessScopedUserID??
+    public var parentBSUID: BusinessScopedUserID??
+    public var username: String??
     public var name: String??
     public var email: String??
     public var country: String??
@@ -14,19 +17,35 @@ public struct ContactInput: Sendable {
     public var attributes: [String: JSONValue]?
     public var consent: Consent?
 
-    static let builtInFields: Set<String> = ["id", "phone", "name", "email", "country", "language", "city", "tags", "attributes", "consent", "created_at", "updated_at"]
-    static let writableFields: Set<String> = ["phone", "name", "email", "country", "language", "city", "tags", "attributes", "consent"]
+    static let builtInFields: Set<String> = ["id", "phone", "bsuid", "parent_bsuid", "username", "name", "email", "country", "language", "city", "tags", "attributes", "consent", "created_at", "updated_at"]
+    static let writableFields: Set<String> = ["phone", "bsuid", "parent_bsuid", "username", "name", "email", "country", "language", "city", "tags", "attributes", "consent"]
 
     public init() {}
 
-    /// Reads and checks a JSON object. Every problem names its field, prefixed by `path`.
-    static func parse(_ reader: FieldReader, rules: ContactRules, requirePhone: Bool) throws(APIError) -> ContactInput {
+    /// The phone or BSUID this input sets, if any: what a new contact is found or created by.
+    var phoneNumber: PhoneNumber? { phone ?? nil }
+    var userID: BusinessScopedUserID? { bsuid ?? nil }
+
+    /// Reads and checks a JSON object. Every problem names its field, prefixed by `path`. With `requireIdentity`
+    /// (a new contact) a phone or a BSUID must be given; a username alone never identifies anyone.
+    static func parse(_ reader: FieldReader, rules: ContactRules, requireIdentity: Bool) throws(APIError) -> ContactInput {
         try reader.rejectUnknown(writableFields)
         var input = ContactInput()
-        if let raw = try reader.string("phone", required: requirePhone, maxLength: 40) {
-            input.phone = try rules.phone(raw, field: reader.name("phone"))
-        } else if reader.has("phone") {
-            throw APIError.invalid(reader.name("phone"), "phone cannot be removed", code: "required")
+        if reader.has("phone") {
+            input.phone = .some(try reader.string("phone", maxLength: 40).map { raw throws(APIError) in try rules.phone(raw, field: reader.name("phone")) })
+        }
+        if reader.has("bsuid") { input.bsuid = .some(try userID(reader, "bsuid", parent: false)) }
+        if reader.has("parent_bsuid") { input.parentBSUID = .some(try userID(reader, "parent_bsuid", parent: true)) }
+        if reader.has("username") {
+            let raw = try reader.string("username", maxLength: 200)
+            do throws(BusinessScopedUserIDError) {
+                input.username = .some(try raw.flatMap { raw throws(BusinessScopedUserIDError) in try WhatsAppUsername.normalise(raw) })
+            } catch {
+                throw APIError.invalid(reader.name("username"), error.message, code: "invalid_username")
+            }
+        }
+        if requireIdentity, input.phoneNumber == nil, input.userID == nil {
+            throw APIError.invalid(reader.name("phone"), "a contact needs a phone number or a WhatsApp user ID (bsuid)", code: "required")
         }
         if reader.has("name") { input.name = .some(try reader.string("name", maxLength: 200).flatMap { $0.isEmpty ? nil : $0 }) }
         if reader.has("email") {
@@ -79,15 +98,18 @@ public struct ContactInput: Sendable {
         return input
     }
 
-    /// Applies the changes to an existing contact (or a blank one for a new phone number).
+    /// Applies the changes to an existing contact (or a blank one for a new phone number or BSUID). A contact's
+    /// country, when unknown, comes from its phone number, else from its BSUID.
     func apply(to contact: inout Contact, now: Date) {
-        if let phone {
-            contact.phone = phone.e164
-            if country == nil, contact.country == nil { contact.country = phone.country }
-        }
+        if let phone { contact.phone = phone?.e164 }
+        if let bsuid { contact.bsuid = bsuid?.value }
+        if let parentBSUID { contact.parentBSUID = parentBSUID?.value }
+        if let username { contact.username = username }
+        let derivedCountry = phoneNumber?.country ?? userID?.country
+        if country == nil, contact.country == nil { contact.country = derivedCountry }
         if let name { contact.name = name }
         if let email { contact.email = email }
-        if let country { contact.country = country ?? phone?.country }
+        if let country { contact.country = country ?? derivedCountry }
         if let language { contact.language = language }
         if let city { contact.city = city }
         if let tags { contact.tags = tags }
@@ -100,6 +122,18 @@ public struct ContactInput: Sendable {
             contact.consent = Consent(status: consent.status, source: consent.source, at: consent.at ?? now)
         }
         contact.updatedAt = now
+    }
+}
+
+extension ContactInput {
+    /// A BSUID (or parent BSUID) field: a string of Meta's form, or null to clear it.
+    static func userID(_ reader: FieldReader, _ key: String, parent: Bool) throws(APIError) -> BusinessScopedUserID? {
+        guard let raw = try reader.string(key, maxLength: 200) else { return nil }
+        do throws(BusinessScopedUserIDError) {
+            return parent ? try BusinessScopedUserID.parseParent(raw) : try BusinessScopedUserID.parse(raw)
+        } catch {
+            throw APIError.invalid(reader.name(key), error.message, code: "invalid_bsuid")
+        }
     }
 }
 

@@ -7,12 +7,9 @@ public struct ContactStore: Sendable {
     let database: Database
     var dialect: Dialect { database.dialect }
 
-    /// Outcome of one row of a bulk upsert.
-    public enum UpsertOutcome: Sendable { case created(UUID), updated(UUID) }
-
     func columns() -> SQLQueryString {
         """
-        id, phone, name, email, country, language, city, \(dialect.jsonText("tags")) AS tags,
+        id, phone, bsuid, parent_bsuid, username, name, email, country, language, city, \(dialect.jsonText("tags")) AS tags,
         \(dialect.jsonText("attributes")) AS attributes, consent_status, consent_source, consent_at, created_at, updated_at
         """
     }
@@ -32,16 +29,17 @@ public struct ContactStore: Sendable {
         return ContactRules(defaultCountry: workspace?.defaultCountry, fields: Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) }))
     }
 
+    /// Creates a contact from an input that has a phone or a BSUID (``ContactInput/parse(_:rules:requireIdentity:)``).
     public func create(workspaceID: UUID, input: ContactInput) async throws -> Contact {
-        guard let phone = input.phone else { throw APIError.invalid("phone", "phone is required", code: "required") }
         let now = Date()
-        var contact = Self.blank(phone: phone.e164, now: now)
+        var contact = Self.blank(now: now)
         input.apply(to: &contact, now: now)
+        guard contact.phone != nil || contact.bsuid != nil else {
+            throw APIError.invalid("phone", "a contact needs a phone number or a WhatsApp user ID (bsuid)", code: "required")
+        }
         let created = contact
         try await database.transaction { sql in
-            if try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: created.phone)").first() != nil {
-                throw APIError(.conflict, "phone_taken", "a contact with phone \(created.phone) already exists", field: "phone")
-            }
+            if let conflict = try await ContactIdentities(matching(sql, workspaceID: workspaceID, [created])).conflict(created) { throw conflict }
             try await insert(sql, workspaceID: workspaceID, [created])
         }
         return created
@@ -55,14 +53,28 @@ public struct ContactStore: Sendable {
             }
             var contact = try Self.decode(row)
             input.apply(to: &contact, now: Date())
-            if input.phone != nil,
-                try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: contact.phone) AND id <> \(bind: id)").first() != nil
-            {
-                throw APIError(.conflict, "phone_taken", "another contact has phone \(contact.phone)", field: "phone")
+            if contact.phone == nil, contact.bsuid == nil {
+                throw APIError.invalid(
+                    input.bsuid != nil ? "bsuid" : "phone", "the last identifier cannot be removed: a contact needs a phone number or a BSUID",
+                    code: "required"
+                )
             }
+            if let conflict = try await ContactIdentities(matching(sql, workspaceID: workspaceID, [contact])).conflict(contact) { throw conflict }
             try await write(sql, workspaceID: workspaceID, contact)
             return contact
         }
+    }
+
+    /// The contact a WhatsApp user is: the one holding the BSUID, else the one holding the phone (E.164).
+    public func find(_ sql: any SQLDatabase, workspaceID: UUID, bsuid: String?, phone: String?) async throws -> UUID? {
+        if let bsuid,
+            let row = try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND bsuid = \(bind: bsuid)").first()
+        {
+            return try row.decode(column: "id", as: UUID.self)
+        }
+        guard let phone else { return nil }
+        return try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: phone)").first()?
+            .decode(column: "id", as: UUID.self)
     }
 
     public func delete(workspaceID: UUID, id: UUID) async throws {
@@ -72,52 +84,16 @@ public struct ContactStore: Sendable {
         if !found { throw APIError.notFound("contact") }
     }
 
-    /// Creates or merges contacts by phone in one transaction. Inputs must have a phone and distinct phones.
-    public func upsert(workspaceID: UUID, inputs: [ContactInput]) async throws -> [UpsertOutcome] {
-        try await database.transaction { sql in try await upsert(sql, workspaceID: workspaceID, inputs: inputs) }
-    }
-
-    func upsert(_ sql: any SQLDatabase, workspaceID: UUID, inputs: [ContactInput]) async throws -> [UpsertOutcome] {
-        var outcomes: [UpsertOutcome] = []
-        outcomes.reserveCapacity(inputs.count)
-        let cols = columns()
-        for start in stride(from: 0, to: inputs.count, by: 500) {
-            let chunk = inputs[start..<min(start + 500, inputs.count)]
-            let phones = chunk.map { $0.phone!.e164 }
-            let existing = try await sql.raw(
-                "SELECT \(cols) FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone IN (\(binds: phones))"
-            ).all().map(Self.decode)
-            var byPhone = Dictionary(existing.map { ($0.phone, $0) }, uniquingKeysWith: { a, _ in a })
-            let now = Date()
-            var fresh: [Contact] = []
-            for input in chunk {
-                let phone = input.phone!.e164
-                if var contact = byPhone[phone] {
-                    input.apply(to: &contact, now: now)
-                    try await write(sql, workspaceID: workspaceID, contact)
-                    byPhone[phone] = contact
-                    outcomes.append(.updated(contact.id))
-                } else {
-                    var contact = Self.blank(phone: phone, now: now)
-                    input.apply(to: &contact, now: now)
-                    fresh.append(contact)
-                    outcomes.append(.created(contact.id))
-                }
-            }
-            try await insert(sql, workspaceID: workspaceID, fresh)
-        }
-        return outcomes
-    }
-
     /// Multi-row INSERT in slices that stay under both engines' bind limits.
     func insert(_ sql: any SQLDatabase, workspaceID: UUID, _ contacts: [Contact]) async throws {
         let head: SQLQueryString = """
-            INSERT INTO contacts (id, workspace_id, phone, name, email, country, language, city, tags, attributes,
+            INSERT INTO contacts (id, workspace_id, phone, bsuid, parent_bsuid, username, name, email, country, language, city, tags, attributes,
                 consent_status, consent_source, consent_at, created_at, updated_at) VALUES
             """
         try await sql.insertRows(head, contacts) { c in
             """
-            (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.name), \(bind: c.email), \(bind: c.country),
+            (\(bind: c.id), \(bind: workspaceID), \(bind: c.phone), \(bind: c.bsuid), \(bind: c.parentBSUID), \(bind: c.username), \(bind: c.name),
+             \(bind: c.email), \(bind: c.country),
              \(bind: c.language), \(bind: c.city), \(dialect.json(Self.json(c.tags))), \(dialect.json(Self.json(c.attributes))),
              \(bind: c.consent.status.rawValue), \(bind: c.consent.source), \(bind: c.consent.at), \(bind: c.createdAt), \(bind: c.updatedAt))
             """
@@ -127,7 +103,8 @@ public struct ContactStore: Sendable {
     func write(_ sql: any SQLDatabase, workspaceID: UUID, _ c: Contact) async throws {
         try await sql.raw(
             """
-            UPDATE contacts SET phone = \(bind: c.phone), name = \(bind: c.name), email = \(bind: c.email), country = \(bind: c.country),
+            UPDATE contacts SET phone = \(bind: c.phone), bsuid = \(bind: c.bsuid), parent_bsuid = \(bind: c.parentBSUID), username = \(bind: c.username),
+                name = \(bind: c.name), email = \(bind: c.email), country = \(bind: c.country),
                 language = \(bind: c.language), city = \(bind: c.city), tags = \(dialect.json(Self.json(c.tags))),
                 attributes = \(dialect.json(Self.json(c.attributes))), consent_status = \(bind: c.consent.status.rawValue),
                 consent_source = \(bind: c.consent.source), consent_at = \(bind: c.consent.at), updated_at = \(bind: c.updatedAt)
@@ -136,9 +113,11 @@ public struct ContactStore: Sendable {
         ).run()
     }
 
-    static func blank(phone: String, now: Date) -> Contact {
+    /// A new contact with no data yet; the caller sets its phone or BSUID.
+    static func blank(phone: String? = nil, now: Date) -> Contact {
         Contact(
-            id: .timeOrdered(at: now), phone: phone, name: nil, email: nil, country: nil, language: nil, city: nil, tags: [], attributes: [:],
+            id: .timeOrdered(at: now), phone: phone, bsuid: nil, parentBSUID: nil, username: nil, name: nil, email: nil, country: nil, language: nil,
+            city: nil, tags: [], attributes: [:],
             consent: Consent(status: .unknown, source: nil, at: nil), createdAt: now, updatedAt: now
         )
     }
@@ -162,7 +141,10 @@ public struct ContactStore: Sendable {
         if case .object(let fields) = try JSONValue.parse(Data(attributesText.utf8)) { attributes = fields }
         return Contact(
             id: try row.decode(column: "id", as: UUID.self),
-            phone: try row.decode(column: "phone", as: String.self),
+            phone: try row.decode(column: "phone", as: String?.self),
+            bsuid: try row.decode(column: "bsuid", as: String?.self),
+            parentBSUID: try row.decode(column: "parent_bsuid", as: String?.self),
+            username: try row.decode(column: "username", as: String?.self),
             name: try row.decode(column: "name", as: String?.self),
             email: try row.decode(column: "email", as: String?.self),
             country: try row.decode(column: "country", as: String?.self),

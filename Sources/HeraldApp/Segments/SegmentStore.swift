@@ -277,7 +277,7 @@ public struct SegmentStore: Sendable {
     struct Change: Encodable {
         let contact_id: UUID
         let name: String?
-        let phone: String
+        let phone: String?
         let change: String
         let at: Date
     }
@@ -307,7 +307,7 @@ public struct SegmentStore: Sendable {
             ).all().map {
                 Change(
                     contact_id: try $0.decode(column: "contact_id", as: UUID.self), name: try $0.decode(column: "name", as: String?.self),
-                    phone: try $0.decode(column: "phone", as: String.self), change: try $0.decode(column: "change", as: String.self),
+                    phone: try $0.decode(column: "phone", as: String?.self), change: try $0.decode(column: "change", as: String.self),
                     at: try $0.decode(column: "at", as: Date.self)
                 )
             }

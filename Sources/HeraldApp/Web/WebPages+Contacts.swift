@@ -32,7 +32,7 @@ extension WebPages {
 
     static func row(_ contact: Contact) -> [String: Any] {
         [
-            "id": contact.id.uuidString.lowercased(), "name": contact.name ?? "(no name)", "phone": contact.phone, "email": contact.email ?? "",
+            "id": contact.id.uuidString.lowercased(), "name": contact.name ?? "(no name)", "phone": contact.phone ?? "", "email": contact.email ?? "",
             "country": contact.country ?? "", "tags": contact.tags, "consent": contact.consent.status.rawValue.replacingOccurrences(of: "_", with: " "),
             "consentClass": contact.consent.status.rawValue,
         ]
@@ -76,7 +76,7 @@ extension WebPages {
         values["events"] = events
         values["hasEvents"] = !events.isEmpty
         values.merge(try await segmentMembershipValues(workspaceID: workspaceID, contactID: id)) { $1 }
-        return console.render("contact", title: contact.name ?? contact.phone, path: "/contacts", access: access, values: values)
+        return console.render("contact", title: contact.displayLabel, path: "/contacts", access: access, values: values)
     }
 
     /// The saved segments the contact is in (as of each one's last refresh or snapshot) and when it entered or left them.

@@ -59,7 +59,7 @@ extension WebPages {
             },
             "hasVariables": !keys.isEmpty,
             "contacts": contacts.map {
-                ["id": $0.id.uuidString.lowercased(), "label": $0.name ?? $0.phone, "selected": $0.id.uuidString.lowercased() == contactID]
+                ["id": $0.id.uuidString.lowercased(), "label": $0.displayLabel, "selected": $0.id.uuidString.lowercased() == contactID]
             },
         ]
         return console.render("template", title: template.name, path: "/templates", access: access, values: values)
