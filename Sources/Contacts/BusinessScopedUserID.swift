@@ -29,7 +29,8 @@ public struct BusinessScopedUserID: Sendable, Hashable, CustomStringConvertible 
         guard !text.isEmpty else { throw .empty }
         var parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == (parent ? 3 : 2), !parent || parts[1] == "ENT" else { throw .malformed }
-        let country = parts.removeFirst(), local = parts.removeLast()
+        let country = parts.removeFirst()
+        let local = parts.removeLast()
         guard country.count == 2, country.utf8.allSatisfy({ (65...90).contains($0) }),
             (1...128).contains(local.utf8.count), local.utf8.allSatisfy(isASCIIAlphanumeric)
         else { throw .malformed }
@@ -83,7 +84,9 @@ public enum BusinessScopedUserIDError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .empty: "the WhatsApp user ID is empty"
-        case .malformed: "a WhatsApp user ID is a two-letter country code, a period and up to 128 letters or digits, like US.13491208655302741918 (a parent ID has ENT. after the period)"
+        case .malformed:
+            "a WhatsApp user ID is a two-letter country code, a period and up to 128 letters or digits, like US.13491208655302741918"
+                + " (a parent ID has ENT. after the period)"
         case .unknownCountry: "the WhatsApp user ID starts with a country code that does not exist"
         case .usernameTooLong: "a WhatsApp username has at most \(WhatsAppUsername.maxLength) characters"
         case .malformedUsername: "a WhatsApp username has no spaces or control characters"

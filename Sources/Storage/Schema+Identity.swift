@@ -8,7 +8,8 @@ extension Schema {
     /// contact is known. SQLite cannot make a column nullable in place: it rebuilds `contacts` keeping every id, so the
     /// orders, messages, events and segment rows that reference it stay attached.
     static let identity = Migration(version: 5, name: "contact_identity", rebuildsTables: true) { d in
-        let id = d.uuidType, ts = d.timestampType
+        let id = d.uuidType
+        let ts = d.timestampType
         var statements = [dropDuplicateUserIDs]
         if d.kind == .postgres {
             statements += [
@@ -70,8 +71,13 @@ extension Schema {
     /// place, recreate the indexes. Renaming the old table away first would rewrite its children's `REFERENCES contacts`
     /// to follow it. Runs with foreign keys off (``Migration/rebuildsTables``); the children keep pointing at `contacts`.
     static func rebuildContacts(_ d: Dialect) -> [String] {
-        let id = d.uuidType, ts = d.timestampType, json = d.jsonType
-        let kept = "id, workspace_id, phone, name, email, country, language, city, tags, attributes, consent_status, consent_source, consent_at, created_at, updated_at"
+        let id = d.uuidType
+        let ts = d.timestampType
+        let json = d.jsonType
+        let kept = """
+            id, workspace_id, phone, name, email, country, language, city, tags, attributes, consent_status, consent_source, consent_at, \
+            created_at, updated_at
+            """
         return [
             """
             CREATE TABLE contacts_new (

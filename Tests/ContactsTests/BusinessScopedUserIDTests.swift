@@ -3,9 +3,12 @@ import Testing
 
 @Suite("Business-scoped user IDs and usernames")
 struct BusinessScopedUserIDTests {
-    @Test("a BSUID is a country code, a period and up to 128 letters or digits", arguments: [
-        "US.13491208655302741918", "DE.1", "GB.abcXYZ019", "US." + String(repeating: "7", count: 128),
-    ])
+    @Test(
+        "a BSUID is a country code, a period and up to 128 letters or digits",
+        arguments: [
+            "US.13491208655302741918", "DE.1", "GB.abcXYZ019", "US." + String(repeating: "7", count: 128),
+        ]
+    )
     func valid(_ raw: String) throws {
         let id = try BusinessScopedUserID.parse(" \(raw) ")
         #expect(id.value == raw)
@@ -13,10 +16,13 @@ struct BusinessScopedUserIDTests {
         #expect(!id.isParent)
     }
 
-    @Test("malformed BSUIDs are refused", arguments: [
-        "13491208655302741918", "us.1349", "USA.1", "US.", "US-1349", "US.13 49", "US.ENT.1181", "US." + String(repeating: "7", count: 129),
-        "+4915112345678",
-    ])
+    @Test(
+        "malformed BSUIDs are refused",
+        arguments: [
+            "13491208655302741918", "us.1349", "USA.1", "US.", "US-1349", "US.13 49", "US.ENT.1181", "US." + String(repeating: "7", count: 129),
+            "+4915112345678",
+        ]
+    )
     func malformed(_ raw: String) {
         #expect(throws: BusinessScopedUserIDError.malformed) { try BusinessScopedUserID.parse(raw) }
     }
@@ -36,9 +42,12 @@ struct BusinessScopedUserIDTests {
         #expect(throws: BusinessScopedUserIDError.malformed) { try BusinessScopedUserID.parseParent("US.1181") }
     }
 
-    @Test("usernames are trimmed, lose one leading @ and are lower-cased", arguments: [
-        ("@Krish", "krish"), ("  jess.m_1 ", "jess.m_1"), ("@@x", "@x"),
-    ])
+    @Test(
+        "usernames are trimmed, lose one leading @ and are lower-cased",
+        arguments: [
+            ("@Krish", "krish"), ("  jess.m_1 ", "jess.m_1"), ("@@x", "@x"),
+        ]
+    )
     func username(_ pair: (String, String)) throws {
         #expect(try WhatsAppUsername.normalise(pair.0) == pair.1)
     }

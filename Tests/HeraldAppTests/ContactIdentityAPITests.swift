@@ -18,7 +18,9 @@ struct ContactIdentityAPITests {
     func bsuidOnly(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let response = try await app.request(
-                .post, "/api/contacts", json: #"{"bsuid":" \#(Self.bsuid) ","parent_bsuid":"US.ENT.1181","username":"@Jess.M"}"#
+                .post,
+                "/api/contacts",
+                json: #"{"bsuid":" \#(Self.bsuid) ","parent_bsuid":"US.ENT.1181","username":"@Jess.M"}"#
             )
             #expect(response.status == .created, "\(response.text)")
             #expect(response.text.contains(#""phone":null"#))
@@ -36,21 +38,49 @@ struct ContactIdentityAPITests {
     func conflicts(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let first = try await app.request(
-                .post, "/api/contacts", json: #"{"phone":"+4915112345678","bsuid":"DE.1","parent_bsuid":"DE.ENT.1","username":"anna"}"#
+                .post,
+                "/api/contacts",
+                json: #"{"phone":"+4915112345678","bsuid":"DE.1","parent_bsuid":"DE.ENT.1","username":"anna"}"#
             )
             #expect(first.status == .created, "\(first.text)")
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"phone":"+49 151 12345678"}"#), .conflict, code: "phone_taken", field: "phone")
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"phone":"+49 151 12345678"}"#),
+                .conflict,
+                code: "phone_taken",
+                field: "phone"
+            )
             expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.1"}"#), .conflict, code: "bsuid_taken", field: "bsuid")
             expectError(
-                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.2","parent_bsuid":"DE.ENT.1"}"#), .conflict, code: "parent_bsuid_taken",
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.2","parent_bsuid":"DE.ENT.1"}"#),
+                .conflict,
+                code: "parent_bsuid_taken",
                 field: "parent_bsuid"
             )
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.3","username":"@ANNA"}"#), .conflict, code: "username_taken", field: "username")
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.3","username":"@ANNA"}"#),
+                .conflict,
+                code: "username_taken",
+                field: "username"
+            )
             let other = try #require(try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.4"}"#).json["id"].string)
-            expectError(try await app.request(.patch, "/api/contacts/\(other)", json: #"{"username":"anna"}"#), .conflict, code: "username_taken", field: "username")
-            expectError(try await app.request(.patch, "/api/contacts/\(other)", json: #"{"bsuid":"DE.1"}"#), .conflict, code: "bsuid_taken", field: "bsuid")
+            expectError(
+                try await app.request(.patch, "/api/contacts/\(other)", json: #"{"username":"anna"}"#),
+                .conflict,
+                code: "username_taken",
+                field: "username"
+            )
+            expectError(
+                try await app.request(.patch, "/api/contacts/\(other)", json: #"{"bsuid":"DE.1"}"#),
+                .conflict,
+                code: "bsuid_taken",
+                field: "bsuid"
+            )
             // A contact does not conflict with itself.
-            let same = try await app.request(.patch, "/api/contacts/\(try #require(first.json["id"].string))", json: #"{"username":"anna","bsuid":"DE.1"}"#)
+            let same = try await app.request(
+                .patch,
+                "/api/contacts/\(try #require(first.json["id"].string))",
+                json: #"{"username":"anna","bsuid":"DE.1"}"#
+            )
             #expect(same.status == .ok, "\(same.text)")
             #expect(try await count(app) == 2)
         }
@@ -59,17 +89,31 @@ struct ContactIdentityAPITests {
     @Test("either identifier may be removed, but not the last one", arguments: Engine.available)
     func lastIdentifier(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            let id = try #require(try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","bsuid":"DE.1"}"#).json["id"].string)
+            let id = try #require(
+                try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","bsuid":"DE.1"}"#).json["id"].string
+            )
             let withoutPhone = try await app.request(.patch, "/api/contacts/\(id)", json: #"{"phone":null}"#)
             #expect(withoutPhone.status == .ok, "\(withoutPhone.text)")
             #expect(withoutPhone.json["phone"] == .null)
-            expectError(try await app.request(.patch, "/api/contacts/\(id)", json: #"{"bsuid":null}"#), .unprocessableContent, code: "required", field: "bsuid")
             expectError(
-                try await app.request(.patch, "/api/contacts/\(id)", json: #"{"bsuid":null,"phone":null}"#), .unprocessableContent, code: "required"
+                try await app.request(.patch, "/api/contacts/\(id)", json: #"{"bsuid":null}"#),
+                .unprocessableContent,
+                code: "required",
+                field: "bsuid"
+            )
+            expectError(
+                try await app.request(.patch, "/api/contacts/\(id)", json: #"{"bsuid":null,"phone":null}"#),
+                .unprocessableContent,
+                code: "required"
             )
             let swapped = try await app.request(.patch, "/api/contacts/\(id)", json: #"{"bsuid":null,"phone":"+4915112345679"}"#)
             #expect(swapped.status == .ok, "\(swapped.text)")
-            expectError(try await app.request(.patch, "/api/contacts/\(id)", json: #"{"phone":null}"#), .unprocessableContent, code: "required", field: "phone")
+            expectError(
+                try await app.request(.patch, "/api/contacts/\(id)", json: #"{"phone":null}"#),
+                .unprocessableContent,
+                code: "required",
+                field: "phone"
+            )
             let stored = try await app.request(.get, "/api/contacts/\(id)").json
             #expect(stored["phone"].string == "+4915112345679")
             #expect(stored["bsuid"] == .null)
@@ -79,19 +123,48 @@ struct ContactIdentityAPITests {
     @Test("a bad BSUID, parent BSUID or username gets a 422 naming its field, and nothing is stored", arguments: Engine.available)
     func badInput(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":"13491208655302741918"}"#), .unprocessableContent, code: "invalid_bsuid", field: "bsuid")
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":"QQ.1234"}"#), .unprocessableContent, code: "invalid_bsuid", field: "bsuid")
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":""}"#), .unprocessableContent, code: "invalid_bsuid", field: "bsuid")
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"bsuid":17}"#), .unprocessableContent, code: "invalid_type", field: "bsuid")
             expectError(
-                try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","parent_bsuid":"US.1181"}"#), .unprocessableContent,
-                code: "invalid_bsuid", field: "parent_bsuid"
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"13491208655302741918"}"#),
+                .unprocessableContent,
+                code: "invalid_bsuid",
+                field: "bsuid"
             )
             expectError(
-                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"US.1","username":"jess m"}"#), .unprocessableContent, code: "invalid_username",
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"QQ.1234"}"#),
+                .unprocessableContent,
+                code: "invalid_bsuid",
+                field: "bsuid"
+            )
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":""}"#),
+                .unprocessableContent,
+                code: "invalid_bsuid",
+                field: "bsuid"
+            )
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":17}"#),
+                .unprocessableContent,
+                code: "invalid_type",
+                field: "bsuid"
+            )
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345678","parent_bsuid":"US.1181"}"#),
+                .unprocessableContent,
+                code: "invalid_bsuid",
+                field: "parent_bsuid"
+            )
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"bsuid":"US.1","username":"jess m"}"#),
+                .unprocessableContent,
+                code: "invalid_username",
                 field: "username"
             )
-            expectError(try await app.request(.post, "/api/contacts", json: #"{"username":"jess"}"#), .unprocessableContent, code: "required", field: "phone")
+            expectError(
+                try await app.request(.post, "/api/contacts", json: #"{"username":"jess"}"#),
+                .unprocessableContent,
+                code: "required",
+                field: "phone"
+            )
             let bulk = try await app.request(.post, "/api/contacts/bulk", json: #"{"contacts":[{"bsuid":"US-1"}]}"#)
             #expect(bulk.json["results"][0]["error"]["field"].string == "contacts[0].bsuid")
             #expect(try await count(app) == 0)
@@ -119,10 +192,14 @@ struct ContactIdentityAPITests {
             for i in 0..<7 { rows.append(#"{"bsuid":"GB.\#(i)","username":"user\#(i)"}"#) }
             let bulk = try await app.request(.post, "/api/contacts/bulk", json: #"{"contacts":[\#(rows.joined(separator: ","))]}"#)
             #expect(bulk.json["created"].number == 12, "\(bulk.text)")
-            var seen: [String] = [], phones: [String?] = []
+            var seen: [String] = []
+            var phones: [String?] = []
             var cursor: String?
             repeat {
-                let page = try await app.request(.get, "/api/contacts?limit=3" + (cursor.map { "&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? ""))
+                let page = try await app.request(
+                    .get,
+                    "/api/contacts?limit=3" + (cursor.map { "&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? "")
+                )
                 #expect(page.status == .ok, "\(page.text)")
                 for contact in page.json["data"].array {
                     seen.append(try #require(contact["id"].string))
@@ -148,21 +225,28 @@ struct ContactIdentityAPITests {
             _ = try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.1","username":"bee","name":"Bsuid"}"#)
             _ = try await app.request(.post, "/api/contacts", json: #"{"bsuid":"DE.9"}"#)
             _ = try await app.request(.post, "/api/contacts", json: #"{"phone":"+4915112345670"}"#)
-            let response = try await app.request(.post, "/api/contacts/bulk", json: """
-                {"contacts":[
-                  {"bsuid":"DE.1","city":"Kiel"},
-                  {"phone":"+4915112345678","bsuid":"DE.9"},
-                  {"bsuid":"DE.2"},
-                  {"bsuid":"DE.2","name":"again"},
-                  {"phone":"+4915112345679","username":"bee"},
-                  {"bsuid":"DE.5","username":"new"},
-                  {"bsuid":"DE.6","username":"@New"},
-                  {"phone":"+4915112345670","bsuid":"DE.7","username":"phone.user"}
-                ]}
-                """)
+            let response = try await app.request(
+                .post,
+                "/api/contacts/bulk",
+                json: """
+                    {"contacts":[
+                      {"bsuid":"DE.1","city":"Kiel"},
+                      {"phone":"+4915112345678","bsuid":"DE.9"},
+                      {"bsuid":"DE.2"},
+                      {"bsuid":"DE.2","name":"again"},
+                      {"phone":"+4915112345679","username":"bee"},
+                      {"bsuid":"DE.5","username":"new"},
+                      {"bsuid":"DE.6","username":"@New"},
+                      {"phone":"+4915112345670","bsuid":"DE.7","username":"phone.user"}
+                    ]}
+                    """
+            )
             #expect(response.status == .ok, "\(response.text)")
             let results = response.json["results"].array
-            #expect(results.map { $0["status"].string } == ["updated", "error", "created", "error", "error", "created", "error", "updated"], "\(response.text)")
+            #expect(
+                results.map { $0["status"].string } == ["updated", "error", "created", "error", "error", "created", "error", "updated"],
+                "\(response.text)"
+            )
             #expect(results[1]["error"]["code"].string == "identity_conflict")
             #expect(results[3]["error"]["code"].string == "duplicate_in_request")
             #expect(results[3]["error"]["field"].string == "contacts[3].bsuid")

@@ -27,14 +27,18 @@ struct IdentityMigrationTests {
                 ]
             }
             // Two contacts shared a wa_user_id: the one with the later inbound message keeps it.
-            #expect(stored == [
-                world.contacts[0].id: [world.contacts[0].phone, "Ada", nil], world.contacts[1].id: [world.contacts[1].phone, nil, "DE.4711"],
-                world.contacts[2].id: [world.contacts[2].phone, "Cem", nil],
-            ])
+            #expect(
+                stored == [
+                    world.contacts[0].id: [world.contacts[0].phone, "Ada", nil], world.contacts[1].id: [world.contacts[1].phone, nil, "DE.4711"],
+                    world.contacts[2].id: [world.contacts[2].phone, "Cem", nil],
+                ]
+            )
             if engine == .sqlite {
                 let broken = try await db.transaction { sql in try await sql.raw("PRAGMA foreign_key_check").all() }
                 #expect(broken.isEmpty)
-                let keysOn = try await db.transaction { sql in try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self) }
+                let keysOn = try await db.transaction { sql in
+                    try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+                }
                 #expect(keysOn == 1)
                 let stats = try await db.read { sql in
                     try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'contacts'").first()?.decode(column: "n", as: Int.self)
@@ -96,9 +100,12 @@ struct IdentityMigrationTests {
                 try await Migrator(migrations: Schema.migrations + [orphaning]).migrate(db, logger: TestDatabase.logger)
             }
             #expect(try await Migrator().currentVersion(db) == 5)
-            let count = try await db.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM contacts").first()?.decode(column: "n", as: Int.self) }
+            let count = try await db.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM contacts").first()?.decode(column: "n", as: Int.self)
+            }
             #expect(count == 3)
-            let keysOn = try await db.transaction { sql in try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self) }
+            let keysOn = try await db.transaction { sql in
+                try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+            }
             #expect(keysOn == 1)
         }
     }
@@ -106,9 +113,16 @@ struct IdentityMigrationTests {
 
 /// A workspace at schema version 4 with three contacts, and rows of every table that references contacts.
 struct V4World {
-    struct Contact { let id: UUID; let phone: String; let name: String? }
+    struct Contact {
+        let id: UUID
+        let phone: String
+        let name: String?
+    }
     /// One row of a child table: its key and the contact it belongs to.
-    struct Row: Equatable { let key: String; let contact: UUID }
+    struct Row: Equatable {
+        let key: String
+        let contact: UUID
+    }
 
     let workspace: UUID
     let contacts: [Contact]
@@ -157,7 +171,9 @@ struct V4World {
                     """
                 ).run()
             }
-            let campaign = UUID(), segment = UUID(), refresh = UUID()
+            let campaign = UUID()
+            let segment = UUID()
+            let refresh = UUID()
             try await sql.raw(
                 "INSERT INTO campaigns (id, workspace_id, name, status, created_at, updated_at) VALUES (\(bind: campaign), \(bind: workspace), 'Spring', 'completed', \(bind: now), \(bind: now))"
             ).run()

@@ -112,7 +112,9 @@ struct ContactController {
                 results[entry.index] = BulkResult(index: entry.index, status: "updated", id: id, error: nil)
             case .refused(let error):
                 let field = "contacts[\(entry.index)]" + (error.field.map { ".\($0)" } ?? "")
-                results[entry.index] = BulkResult(index: entry.index, status: "error", id: nil, error: .init(code: error.code, message: error.message, field: field))
+                results[entry.index] = BulkResult(
+                    index: entry.index, status: "error", id: nil, error: .init(code: error.code, message: error.message, field: field)
+                )
             }
         }
         let all = results.compactMap { $0 }

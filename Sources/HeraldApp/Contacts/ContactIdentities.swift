@@ -64,7 +64,10 @@ struct ContactIdentities {
 
     /// A row whose phone belongs to one contact and whose BSUID to another: which to merge into is not Herald's guess.
     static let split = APIError(
-        .conflict, "identity_conflict", "the phone belongs to one contact and the WhatsApp user ID (bsuid) to another", field: "bsuid"
+        .conflict,
+        "identity_conflict",
+        "the phone belongs to one contact and the WhatsApp user ID (bsuid) to another",
+        field: "bsuid"
     )
 
     private(set) var contacts: [UUID: Contact] = [:]

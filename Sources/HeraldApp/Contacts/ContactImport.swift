@@ -65,7 +65,8 @@ struct ContactImport {
         guard columns.contains("phone") || columns.contains("bsuid") else {
             throw APIError.invalid(
                 "mapping",
-                "no column holds the phone number or the WhatsApp user ID; name it 'phone' or 'bsuid', or map one with ?mapping={\"Column\":\"phone\"}",
+                "no column holds the phone number or the WhatsApp user ID; name it 'phone' or 'bsuid',"
+                    + " or map one with ?mapping={\"Column\":\"phone\"}",
                 code: "missing_phone_column"
             )
         }

@@ -17,8 +17,10 @@ public struct ContactInput: Sendable {
     public var attributes: [String: JSONValue]?
     public var consent: Consent?
 
-    static let builtInFields: Set<String> = ["id", "phone", "bsuid", "parent_bsuid", "username", "name", "email", "country", "language", "city", "tags", "attributes", "consent", "created_at", "updated_at"]
-    static let writableFields: Set<String> = ["phone", "bsuid", "parent_bsuid", "username", "name", "email", "country", "language", "city", "tags", "attributes", "consent"]
+    static let builtInFields: Set<String> = writableFields.union(["id", "created_at", "updated_at"])
+    static let writableFields: Set<String> = [
+        "phone", "bsuid", "parent_bsuid", "username", "name", "email", "country", "language", "city", "tags", "attributes", "consent",
+    ]
 
     public init() {}
 
@@ -32,7 +34,8 @@ public struct ContactInput: Sendable {
         try reader.rejectUnknown(writableFields)
         var input = ContactInput()
         if reader.has("phone") {
-            input.phone = .some(try reader.string("phone", maxLength: 40).map { raw throws(APIError) in try rules.phone(raw, field: reader.name("phone")) })
+            let raw = try reader.string("phone", maxLength: 40)
+            input.phone = .some(try raw.map { raw throws(APIError) in try rules.phone(raw, field: reader.name("phone")) })
         }
         if reader.has("bsuid") { input.bsuid = .some(try userID(reader, "bsuid", parent: false)) }
         if reader.has("parent_bsuid") { input.parentBSUID = .some(try userID(reader, "parent_bsuid", parent: true)) }

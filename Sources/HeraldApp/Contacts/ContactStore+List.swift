@@ -50,7 +50,8 @@ extension ContactStore {
         }
         let base: SQLQueryString = "SELECT \(columns()) FROM contacts WHERE workspace_id = \(bind: workspaceID)\(filter)"
         var contacts: [Contact] = []
-        if case .id = after {} else {
+        if case .id = after {
+        } else {
             let start: SQLQueryString = if case .phone(let phone) = after { " AND phone > \(bind: phone)" } else { " AND phone IS NOT NULL" }
             let query: SQLQueryString = "\(base)\(start) ORDER BY phone LIMIT \(bind: limit + 1)"
             contacts = try await database.read { sql in try await sql.raw(query).all().map(Self.decode) }

@@ -5,7 +5,8 @@ import Storage
 extension ContactStore {
     /// Outcome of one row of a bulk upsert.
     public enum UpsertOutcome: Sendable {
-        case created(UUID), updated(UUID)
+        case created(UUID)
+        case updated(UUID)
         /// The row was not stored: its identifiers name two contacts, or one is another contact's.
         case refused(APIError)
     }
@@ -36,7 +37,9 @@ extension ContactStore {
                 var contact = previous ?? Self.blank(now: now)
                 input.apply(to: &contact, now: now)
                 if contact.phone == nil, contact.bsuid == nil {
-                    outcomes.append(.refused(APIError.invalid("phone", "a contact needs a phone number or a WhatsApp user ID (bsuid)", code: "required")))
+                    outcomes.append(
+                        .refused(APIError.invalid("phone", "a contact needs a phone number or a WhatsApp user ID (bsuid)", code: "required"))
+                    )
                     continue
                 }
                 if let conflict = known.conflict(contact) {
@@ -62,7 +65,9 @@ extension ContactStore {
     /// The workspace's contacts holding any of the identifiers.
     func matching(_ sql: any SQLDatabase, workspaceID: UUID, _ lookup: ContactIdentities.Lookup) async throws -> [Contact] {
         var conditions: [SQLQueryString] = []
-        for (column, values) in [("phone", lookup.phones), ("bsuid", lookup.bsuids), ("parent_bsuid", lookup.parents), ("username", lookup.usernames)]
+        for (column, values) in [
+            ("phone", lookup.phones), ("bsuid", lookup.bsuids), ("parent_bsuid", lookup.parents), ("username", lookup.usernames),
+        ]
         where !values.isEmpty {
             conditions.append("\(ident: column) IN (\(binds: values.sorted()))")
         }

@@ -103,7 +103,8 @@ public struct ContactStore: Sendable {
     func write(_ sql: any SQLDatabase, workspaceID: UUID, _ c: Contact) async throws {
         try await sql.raw(
             """
-            UPDATE contacts SET phone = \(bind: c.phone), bsuid = \(bind: c.bsuid), parent_bsuid = \(bind: c.parentBSUID), username = \(bind: c.username),
+            UPDATE contacts SET phone = \(bind: c.phone), bsuid = \(bind: c.bsuid), parent_bsuid = \(bind: c.parentBSUID),
+                username = \(bind: c.username),
                 name = \(bind: c.name), email = \(bind: c.email), country = \(bind: c.country),
                 language = \(bind: c.language), city = \(bind: c.city), tags = \(dialect.json(Self.json(c.tags))),
                 attributes = \(dialect.json(Self.json(c.attributes))), consent_status = \(bind: c.consent.status.rawValue),

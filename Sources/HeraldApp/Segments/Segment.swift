@@ -91,7 +91,8 @@ struct ContactSummary: Sendable, Encodable {
         for row in rows {
             let summary = ContactSummary(
                 id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String?.self),
-                phone: try row.decode(column: "phone", as: String?.self), email: try row.decode(column: "email", as: String?.self),
+                phone: try row.decode(column: "phone", as: String?.self),
+                email: try row.decode(column: "email", as: String?.self),
                 country: try row.decode(column: "country", as: String?.self), consent_status: try row.decode(column: "consent_status", as: String.self)
             )
             byID[summary.id] = summary
