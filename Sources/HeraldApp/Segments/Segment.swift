@@ -72,11 +72,14 @@ public struct Segment: Sendable, Encodable {
     }
 }
 
-/// A contact as segment previews and member lists show it.
+/// A contact as segment previews and member lists show it. `username` and `bsuid` let a list label a contact that has
+/// neither a name nor a phone.
 struct ContactSummary: Sendable, Encodable {
     let id: UUID
     let name: String?
     let phone: String?
+    let username: String?
+    let bsuid: String?
     let email: String?
     let country: String?
     let consent_status: String
@@ -85,14 +88,17 @@ struct ContactSummary: Sendable, Encodable {
         guard !ids.isEmpty else { return [] }
         let list = ids.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
         let rows = try await sql.raw(
-            "SELECT id, name, phone, email, country, consent_status FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id IN (\(list))"
+            """
+            SELECT id, name, phone, username, bsuid, email, country, consent_status FROM contacts
+            WHERE workspace_id = \(bind: workspaceID) AND id IN (\(list))
+            """
         ).all()
         var byID: [UUID: ContactSummary] = [:]
         for row in rows {
             let summary = ContactSummary(
                 id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String?.self),
-                phone: try row.decode(column: "phone", as: String?.self),
-                email: try row.decode(column: "email", as: String?.self),
+                phone: try row.decode(column: "phone", as: String?.self), username: try row.decode(column: "username", as: String?.self),
+                bsuid: try row.decode(column: "bsuid", as: String?.self), email: try row.decode(column: "email", as: String?.self),
                 country: try row.decode(column: "country", as: String?.self), consent_status: try row.decode(column: "consent_status", as: String.self)
             )
             byID[summary.id] = summary

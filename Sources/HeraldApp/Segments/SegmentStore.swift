@@ -278,6 +278,8 @@ public struct SegmentStore: Sendable {
         let contact_id: UUID
         let name: String?
         let phone: String?
+        let username: String?
+        let bsuid: String?
         let change: String
         let at: Date
     }
@@ -301,13 +303,15 @@ public struct SegmentStore: Sendable {
             }
             let changes = try await sql.raw(
                 """
-                SELECT h.contact_id, c.name, c.phone, h.change, h.at FROM segment_membership_changes h JOIN contacts c ON c.id = h.contact_id
+                SELECT h.contact_id, c.name, c.phone, c.username, c.bsuid, h.change, h.at
+                FROM segment_membership_changes h JOIN contacts c ON c.id = h.contact_id
                 WHERE h.segment_id = \(bind: segmentID)\(cutoffChange) ORDER BY h.at DESC, h.contact_id LIMIT \(bind: limit)
                 """
             ).all().map {
                 Change(
                     contact_id: try $0.decode(column: "contact_id", as: UUID.self), name: try $0.decode(column: "name", as: String?.self),
-                    phone: try $0.decode(column: "phone", as: String?.self), change: try $0.decode(column: "change", as: String.self),
+                    phone: try $0.decode(column: "phone", as: String?.self), username: try $0.decode(column: "username", as: String?.self),
+                    bsuid: try $0.decode(column: "bsuid", as: String?.self), change: try $0.decode(column: "change", as: String.self),
                     at: try $0.decode(column: "at", as: Date.self)
                 )
             }

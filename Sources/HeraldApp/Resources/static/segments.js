@@ -88,6 +88,20 @@
   }
   function fire(node) { node.dispatchEvent(new Event("change", { bubbles: true })); }
   function cell(text, cls) { return el("td", cls, text); }
+  // How a contact is named where the list has room for one label: the name, else the phone, else the WhatsApp
+  // username, else the business-scoped user ID (a contact may have shared no phone), as Contact.displayLabel does.
+  function contactLabel(c) {
+    return c.name || c.phone || (c.username ? "@" + c.username : "") || c.bsuid || "(no name)";
+  }
+  // The identifier that reaches the contact: the phone, else @username, else the BSUID.
+  function contactAddress(c) {
+    return c.phone || (c.username ? "@" + c.username : "") || c.bsuid || "";
+  }
+  // The same, for a line under or beside the label: "" when the label already is it.
+  function contactAside(c) {
+    var address = contactAddress(c);
+    return address === contactLabel(c) ? "" : address;
+  }
   function contactCell(id, name) {
     var td = el("td"), a = el("a", null, name || "(no name)");
     a.href = "/contacts/" + String(id).toLowerCase();
@@ -865,8 +879,8 @@
       var tbody = previewTable.tBodies[0];
       tbody.replaceChildren();
       (body.contacts || []).forEach(function (c) {
-        var tr = el("tr"), who = contactCell(c.id, c.name);
-        who.append(el("br"), el("small", "mono", c.phone));
+        var tr = el("tr"), who = contactCell(c.id, contactLabel(c)), address = contactAside(c);
+        if (address) who.append(el("br"), el("small", "mono", address));
         tr.append(who, cell(c.country || ""));
         tbody.appendChild(tr);
       });
@@ -1083,7 +1097,7 @@
         if (!after) { members.tBodies[0].replaceChildren(); shown = 0; }
         res.body.data.forEach(function (c) {
           var tr = el("tr");
-          tr.append(contactCell(c.id, c.name), cell(c.phone, "mono"), cell(c.country || ""));
+          tr.append(contactCell(c.id, contactLabel(c)), cell(contactAddress(c), "mono"), cell(c.country || ""));
           members.tBodies[0].appendChild(tr);
         });
         shown += res.body.data.length;
@@ -1110,8 +1124,8 @@
         if (!res.body.refreshes.length) emptyRow(refreshes, "No refresh yet.", 5);
         res.body.changes.forEach(function (c) {
           var tr = el("tr");
-          var who = contactCell(c.contact_id, c.name);
-          who.appendChild(el("small", "hint mono", " " + c.phone));
+          var who = contactCell(c.contact_id, contactLabel(c)), address = contactAside(c);
+          if (address) who.appendChild(el("small", "hint mono", " " + address));
           tr.append(who, cell(c.change, "change " + c.change), cell(when(c.at)));
           changes.tBodies[0].appendChild(tr);
         });
