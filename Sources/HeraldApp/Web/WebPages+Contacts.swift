@@ -30,12 +30,23 @@ extension WebPages {
         return console.render("contacts", title: "Contacts", path: "/contacts", access: access, values: values)
     }
 
+    /// A contact as the list shows it. Identifiers that are absent are left out (never "" or null), so the templates test for them;
+    /// the BSUID is shown only for a contact without a phone, as it is then the address its messages go to.
     static func row(_ contact: Contact) -> [String: Any] {
-        [
-            "id": contact.id.uuidString.lowercased(), "name": contact.name ?? "(no name)", "phone": contact.phone ?? "", "email": contact.email ?? "",
-            "country": contact.country ?? "", "tags": contact.tags, "consent": contact.consent.status.rawValue.replacingOccurrences(of: "_", with: " "),
-            "consentClass": contact.consent.status.rawValue,
+        var row: [String: Any] = [
+            "id": contact.id.uuidString.lowercased(), "name": contact.name ?? "(no name)", "email": contact.email ?? "",
+            "country": contact.country ?? "", "tags": contact.tags, "hasPhone": contact.phone != nil,
+            "consent": contact.consent.status.rawValue.replacingOccurrences(of: "_", with: " "), "consentClass": contact.consent.status.rawValue,
         ]
+        row["phone"] = contact.phone
+        row["username"] = contact.username.map { "@" + $0 }
+        if contact.phone == nil, let bsuid = contact.bsuid { row["recipient"] = ["full": bsuid, "short": shortBSUID(bsuid)] }
+        return row
+    }
+
+    /// `US.13491208655302741918` → `US.1349…1918`: enough to tell contacts apart in a table; the page shows the whole ID.
+    static func shortBSUID(_ bsuid: String) -> String {
+        bsuid.count <= 14 ? bsuid : bsuid.prefix(7) + "…" + bsuid.suffix(4)
     }
 
     @Sendable func contact(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -62,6 +73,9 @@ extension WebPages {
             }
         }
         var values = Self.row(contact)
+        values["label"] = contact.displayLabel
+        values["bsuid"] = contact.bsuid
+        values["parentBSUID"] = contact.parentBSUID
         values["language"] = contact.language ?? ""
         values["city"] = contact.city ?? ""
         values["consentSource"] = contact.consent.source ?? ""
