@@ -23,15 +23,18 @@ public struct AlertStore: Sendable {
     let database: Database
 
     /// Raises an alert unless the same kind is already open for the same campaign or account.
+    /// Raises an alert unless one of the same kind about the same campaign and account is open (with `perMessage`, one
+    /// with the same message too: alerts that each name their own subject, such as two contacts to merge).
     static func raise(
         workspaceID: UUID, level: String, kind: String, message: String, campaignID: UUID? = nil, accountID: UUID? = nil,
-        in sql: any SQLDatabase
+        perMessage: Bool = false, in sql: any SQLDatabase
     ) async throws {
+        let sameMessage: SQLQueryString = perMessage ? " AND message = \(bind: message)" : ""
         let open = try await sql.raw(
             """
             SELECT id FROM alerts WHERE workspace_id = \(bind: workspaceID) AND kind = \(bind: kind) AND resolved_at IS NULL
               AND (campaign_id = \(bind: campaignID) OR (campaign_id IS NULL AND \(bind: campaignID) IS NULL))
-              AND (account_id = \(bind: accountID) OR (account_id IS NULL AND \(bind: accountID) IS NULL))
+              AND (account_id = \(bind: accountID) OR (account_id IS NULL AND \(bind: accountID) IS NULL))\(sameMessage)
             """
         ).first()
         if open != nil { return }

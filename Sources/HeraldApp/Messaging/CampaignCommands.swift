@@ -72,7 +72,8 @@ struct CampaignCommands {
         try await services.database.read { sql in
             try await sql.raw(
                 """
-                SELECT m.contact_id, m.phone, m.status, m.error_code, m.error_detail, m.attempts, m.updated_at, c.name
+                SELECT m.contact_id, m.phone, m.status, m.error_code, m.error_detail, m.attempts, m.updated_at, c.name, c.username,
+                    COALESCE(m.bsuid, c.bsuid) AS bsuid
                 FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
                 WHERE m.campaign_id = \(bind: c.id) ORDER BY m.updated_at DESC LIMIT \(bind: limit)
                 """
@@ -83,7 +84,10 @@ struct CampaignCommands {
                 let phone = try row.decode(column: "phone", as: String?.self) ?? ""
                 return [
                     "contactID": try row.decode(column: "contact_id", as: UUID.self).uuidString.lowercased(),
-                    "label": try row.decode(column: "name", as: String?.self) ?? phone, "phone": phone,
+                    "label": try row.decode(column: "name", as: String?.self)
+                        ?? (phone.isEmpty ? nil : phone) ?? row.decode(column: "username", as: String?.self).map { "@" + $0 }
+                        ?? row.decode(column: "bsuid", as: String?.self) ?? "",
+                    "phone": phone,
                     "status": try row.decode(column: "status", as: String.self), "error": error,
                     "attempts": String(try row.decode(column: "attempts", as: Int.self)),
                     "at": WebPages.display(try row.decode(column: "updated_at", as: Date.self)),

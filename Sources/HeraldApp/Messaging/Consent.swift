@@ -9,6 +9,8 @@ enum ConsentSource: String {
     case stopButton = "whatsapp_stop_button"
     case userPreferences = "meta_user_preferences"
     case error131050 = "meta_131050"
+    /// Not a consent: the time a user unknown to Herald first wrote, when their contact was created with consent unknown.
+    case firstMessage = "whatsapp_first_message"
 }
 
 /// Consent changes that arrive through WhatsApp. Opted-out contacts are also checked at send time,
@@ -22,7 +24,7 @@ enum ConsentSource: String {
 /// ``otherClockTolerance`` newer: clock skew never keeps someone who said STOP opted in.
 enum ConsentChange {
     static let otherClockTolerance: TimeInterval = 300
-    static let whatsAppSources = [ConsentSource.keyword, .stopButton, .userPreferences, .error131050].map(\.rawValue)
+    static let whatsAppSources = [ConsentSource.keyword, .stopButton, .userPreferences, .error131050, .firstMessage].map(\.rawValue)
 
     /// Returns whether the contact's consent was written.
     @discardableResult

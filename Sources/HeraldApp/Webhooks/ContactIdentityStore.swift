@@ -18,35 +18,42 @@ struct ContactIdentityStore {
         var created = false
     }
 
-    /// By BSUID, then phone, then an identifier the user had before a number or BSUID change Herald applied.
+    /// By BSUID, then a BSUID the user had before a recorded change, then phone, then a phone the user had before a change
+    /// that happened after this event. A former BSUID outranks the phone: the phone may since belong to someone else.
     func find(_ user: WhatsAppUser, at: Date) async throws -> Match? {
-        let byBSUID = try await contactID(where: "bsuid", is: user.bsuid)
+        var byBSUID = try await contactID(where: "bsuid", is: user.bsuid)
+        if byBSUID == nil, let bsuid = user.bsuid { byBSUID = try await formerHolder(bsuid: bsuid) }
         let byPhone = try await contactID(where: "phone", is: user.phone)
         if let primary = byBSUID ?? byPhone {
             let duplicate = byBSUID != nil && byPhone != nil && byBSUID != byPhone ? byPhone : nil
             return Match(id: primary, duplicate: duplicate)
         }
-        return try await formerHolder(of: user, at: at).map { Match(id: $0) }
+        guard let phone = user.phone else { return nil }
+        return try await formerHolder(phone: phone, at: at).map { Match(id: $0) }
     }
 
     /// `find`, or a new contact with consent unknown: a user Herald has never seen who writes (or says STOP)
-    /// is someone the business now knows. Concurrent deliveries about the same new user create one contact.
+    /// is someone the business now knows. Its consent time is the event's, so a redelivery of the same message
+    /// (or an opt-in keyword sent with it) does not count as a later opt-in. Concurrent deliveries about the same new
+    /// user create one contact.
     func findOrCreate(_ user: WhatsAppUser, at: Date) async throws -> Match? {
         if let match = try await find(user, at: at) { return match }
         guard !user.isEmpty else { return nil }
         let now = Date()
-        try await sql.raw(
+        let inserted = try await sql.raw(
             """
-            INSERT INTO contacts (id, workspace_id, phone, bsuid, name, country, tags, attributes, consent_status, created_at, updated_at)
+            INSERT INTO contacts (id, workspace_id, phone, bsuid, name, country, tags, attributes, consent_status, consent_source, consent_at,
+                created_at, updated_at)
             VALUES (\(bind: UUID.timeOrdered(at: now)), \(bind: workspaceID), \(bind: user.phone), \(bind: user.bsuid), \(bind: user.profileName),
-                \(bind: user.country), \(dialect.json("[]")), \(dialect.json("{}")), 'unknown', \(bind: now), \(bind: now))
-            ON CONFLICT DO NOTHING
+                \(bind: user.country), \(dialect.json("[]")), \(dialect.json("{}")), 'unknown', \(bind: ConsentSource.firstMessage.rawValue), \(bind: at),
+                \(bind: now), \(bind: now))
+            ON CONFLICT DO NOTHING RETURNING id
             """
-        ).run()
-        guard var match = try await find(user, at: at) else {
+        ).first()?.decode(column: "id", as: UUID.self)
+        if let inserted { return Match(id: inserted, created: true) }
+        guard let match = try await find(user, at: at) else {
             throw IdentityConflict(message: "a new WhatsApp user could not be stored as a contact")
         }
-        match.created = match.duplicate == nil
         return match
     }
 
@@ -114,22 +121,20 @@ struct ContactIdentityStore {
         ).first()?.decode(column: "id", as: UUID.self)
     }
 
-    /// A late message from before a change: the BSUID it carries was replaced (BSUIDs are never reused), or
-    /// its phone was the contact's until a change that happened after the message.
-    private func formerHolder(of user: WhatsAppUser, at: Date) async throws -> UUID? {
-        if let bsuid = user.bsuid,
-            let id = try await sql.raw(
-                """
-                SELECT contact_id FROM contact_identity_changes
-                WHERE workspace_id = \(bind: workspaceID) AND previous_bsuid = \(bind: bsuid) AND contact_id IS NOT NULL AND applied_at IS NOT NULL
-                ORDER BY occurred_at DESC LIMIT 1
-                """
-            ).first()?.decode(column: "contact_id", as: UUID?.self)
-        {
-            return id
-        }
-        guard let phone = user.phone else { return nil }
-        return try await sql.raw(
+    /// The contact whose BSUID a recorded change replaced (BSUIDs are never reused, so whenever the event).
+    private func formerHolder(bsuid: String) async throws -> UUID? {
+        try await sql.raw(
+            """
+            SELECT contact_id FROM contact_identity_changes
+            WHERE workspace_id = \(bind: workspaceID) AND previous_bsuid = \(bind: bsuid) AND contact_id IS NOT NULL AND applied_at IS NOT NULL
+            ORDER BY occurred_at DESC LIMIT 1
+            """
+        ).first()?.decode(column: "contact_id", as: UUID?.self)
+    }
+
+    /// The contact whose phone a recorded change replaced after the event: a late message from before the change.
+    private func formerHolder(phone: String, at: Date) async throws -> UUID? {
+        try await sql.raw(
             """
             SELECT contact_id FROM contact_identity_changes
             WHERE workspace_id = \(bind: workspaceID) AND previous_phone = \(bind: phone) AND contact_id IS NOT NULL AND applied_at IS NOT NULL

@@ -58,7 +58,7 @@ struct IdentityApplier {
                 parent_bsuid, occurred_at, received_at, dedupe_key)
             VALUES (\(bind: id), \(bind: workspaceID), \(bind: change.kind), \(bind: change.previousPhone), \(bind: change.previousBSUID),
                 \(bind: change.previousParentBSUID), \(bind: change.phone), \(bind: change.bsuid), \(bind: change.parentBSUID),
-                \(bind: change.occurredAt), \(bind: Date()), \(bind: change.dedupeKey))
+                \(bind: change.occurredAt), \(bind: Date()), \(bind: "\(workspaceID.uuidString.lowercased()):\(change.dedupeKey)"))
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
             """
         ).first()
@@ -67,9 +67,9 @@ struct IdentityApplier {
         var contact = try await store.contactID(where: "bsuid", is: change.previousBSUID)
         if contact == nil { contact = try await store.contactID(where: "phone", is: change.previousPhone) }
         if contact == nil, let new = change.bsuid, let holder = try await store.contactID(where: "bsuid", is: new) {
-            // The new BSUID is already known (a message after the change arrived first): only record it.
-            try await markApplied(id, contactID: holder)
-            return
+            // The new BSUID is already known (a message after the change arrived first): the change may still bring
+            // the new phone, which that message withheld.
+            contact = holder
         }
         guard let contact else { return }
         try await apply(change, id: id, to: contact)
@@ -82,13 +82,17 @@ struct IdentityApplier {
         for _ in 0..<10 {
             guard let now = try await store.identifiers(of: contactID) else { return }
             guard now.phone != nil || now.bsuid != nil else { return }
+            // By the BSUID it replaced; by the phone only if the BSUIDs do not disagree and the contact existed when
+            // the change happened (a number is reused by someone else later).
             let row = try await sql.raw(
                 """
-                SELECT id, kind, previous_phone, previous_bsuid, previous_parent_bsuid, phone, bsuid, parent_bsuid, occurred_at, dedupe_key
-                FROM contact_identity_changes
-                WHERE workspace_id = \(bind: workspaceID) AND applied_at IS NULL
-                  AND (previous_bsuid = \(bind: now.bsuid ?? "") OR previous_phone = \(bind: now.phone ?? ""))
-                ORDER BY occurred_at LIMIT 1
+                SELECT x.id, x.kind, x.previous_phone, x.previous_bsuid, x.previous_parent_bsuid, x.phone, x.bsuid, x.parent_bsuid, x.occurred_at,
+                    x.dedupe_key
+                FROM contact_identity_changes x JOIN contacts c ON c.id = \(bind: contactID)
+                WHERE x.workspace_id = \(bind: workspaceID) AND x.applied_at IS NULL
+                  AND (x.previous_bsuid = c.bsuid
+                    OR (x.previous_phone = c.phone AND (x.previous_bsuid IS NULL OR c.bsuid IS NULL) AND x.occurred_at >= c.created_at))
+                ORDER BY x.occurred_at LIMIT 1
                 """
             ).first()
             guard let row else { return }
@@ -136,7 +140,7 @@ struct IdentityApplier {
             try await AlertStore.raise(
                 workspaceID: workspaceID, level: "info", kind: "contact_duplicate",
                 message: "A WhatsApp \(change.kind) moved contact \(contactID.uuidString.lowercased()) to \(clashes.joined(separator: ", ")), which another contact already has; merge them by hand.",
-                in: sql
+                perMessage: true, in: sql
             )
         }
     }

@@ -62,7 +62,7 @@ struct InboundApplier {
             try await AlertStore.raise(
                 workspaceID: workspaceID, level: "info", kind: "contact_duplicate",
                 message: "Contacts \(match.id.uuidString.lowercased()) (by WhatsApp user id) and \(duplicate.uuidString.lowercased()) (by phone) are the same WhatsApp user; merge them by hand. Opt-outs apply to both.",
-                in: sql
+                perMessage: true, in: sql
             )
         }
     }

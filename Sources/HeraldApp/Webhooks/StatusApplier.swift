@@ -36,7 +36,8 @@ struct StatusItem: Codable, Sendable {
         billable = s.pricing?.billable
         pricingType = s.pricing?.type
         pricingCategory = s.pricing?.category
-        waID = s.waID ?? (s.userID == nil ? nil : s.recipientID)
+        // Without a contacts block, recipient_id is the phone only when it is one (all digits).
+        waID = s.waID ?? s.recipientID.flatMap { s.userID != nil && !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } ? $0 : nil }
         userID = s.userID
         parentUserID = s.parentUserID
         username = s.username

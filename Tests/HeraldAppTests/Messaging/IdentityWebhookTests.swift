@@ -239,4 +239,72 @@ struct IdentityWebhookTests {
             #expect(try await contact(f, started[0]) == Row(phone: "+33612345678", bsuid: "FR.9100000000000000009", username: nil, consent: "unknown"))
         }
     }
+
+    @Test("a stranger's START redelivered does not opt them in; a former BSUID outranks a phone now held by someone else", arguments: Engine.available)
+    func redeliveryAndFormerBSUID(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 2)
+            let t = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            let start = Self.text(id: "wamid.r1", from: "33611112222", userID: "FR.1100000000000000011", body: "START", at: t)
+            try await apply(f, start)
+            try await apply(f, start)
+            let stranger = try await contactIDs(f, bsuid: "FR.1100000000000000011")
+            try #require(stranger.count == 1)
+            #expect(try await contact(f, stranger[0]).consent == "unknown", "a redelivered START is the same first message")
+
+            // Contact 0 (BSUID B1) changes number; its old number is then imported for someone else (contact 1 gets it).
+            let old = String(f.messages[0].phone.dropFirst())
+            try await apply(f, Self.text(id: "wamid.r2", from: old, userID: "DE.1200000000000000012", body: "hi", at: t))
+            try await apply(f, Self.system(
+                id: "wamid.r3", from: old, type: "user_changed_number", newPhone: "4915100000013", userID: "DE.1300000000000000013",
+                previousUserID: "DE.1200000000000000012", at: t.addingTimeInterval(10)
+            ))
+            try await app.database.transaction { sql in
+                try await sql.raw("UPDATE contacts SET phone = \(bind: f.messages[0].phone) WHERE id = \(bind: f.messages[1].contact)").run()
+            }
+            // A late STOP from before the change carries the old BSUID and the old number.
+            try await apply(f, Self.text(id: "wamid.r4", from: old, userID: "DE.1200000000000000012", body: "STOP", at: t.addingTimeInterval(5)))
+            #expect(try await contact(f, f.messages[0].contact).consent == "opted_out", "the user who said STOP")
+            #expect(try await contact(f, f.messages[1].contact).bsuid == nil, "the number's new owner does not get the old BSUID")
+        }
+    }
+
+    @Test("a number change for a BSUID already known brings the new phone; a pending change by phone does not take over a later contact; each duplicate pair gets its alert", arguments: Engine.available)
+    func changesAndAlerts(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await MessagingFixture.make(app, contacts: 2)
+            let t = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            // A username user writes with the new BSUID and no phone, then the number change arrives.
+            try await apply(f, Self.text(id: "wamid.s1", from: nil, userID: "GB.1400000000000000014", username: "zed", body: "hello", at: t))
+            try await apply(f, Self.system(
+                id: "wamid.s2", from: "447700900111", type: "user_changed_number", newPhone: "447700900222", userID: "GB.1400000000000000014",
+                previousUserID: "GB.1500000000000000015", at: t.addingTimeInterval(-10)
+            ))
+            let zed = try await contactIDs(f, bsuid: "GB.1400000000000000014")
+            try #require(zed.count == 1)
+            #expect(try await contact(f, zed[0]).phone == "+447700900222")
+
+            // A change about a number nobody has yet waits; someone who gets that number later is not moved by it.
+            try await apply(f, Self.system(
+                id: "wamid.s3", from: "447700900333", type: "user_changed_number", newPhone: "447700900444", userID: "GB.1600000000000000016",
+                previousUserID: "GB.1700000000000000017", at: t.addingTimeInterval(-3600)
+            ))
+            try await apply(f, Self.text(id: "wamid.s4", from: "447700900333", userID: "GB.1800000000000000018", body: "new here", at: t))
+            let newcomer = try await contactIDs(f, bsuid: "GB.1800000000000000018")
+            try #require(newcomer.count == 1)
+            #expect(try await contact(f, newcomer[0]).phone == "+447700900333")
+
+            // Two different duplicate pairs: two alerts.
+            for (index, bsuid) in [(0, "DE.1900000000000000019"), (1, "DE.2100000000000000021")] {
+                let other = try await app.request(.post, "/api/contacts", json: #"{"bsuid":"\#(bsuid)","name":"Twin \#(index)"}"#)
+                #expect(other.status == .created, "\(other.text)")
+                try await apply(f, Self.text(id: "wamid.t\(index)", from: String(f.messages[index].phone.dropFirst()), userID: bsuid, body: "hi", at: t))
+            }
+            let alerts = try await app.database.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM alerts WHERE workspace_id = \(bind: app.workspace.id) AND kind = 'contact_duplicate'").first()!
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(alerts == 2)
+        }
+    }
 }
