@@ -1,4 +1,5 @@
-"""Browser tests of Herald's web console: login, CSV import, list, search, detail, logout."""
+"""Browser tests of Herald's web console: login, CSV import, list, search, detail, a contact known only by WhatsApp
+username and user ID (list, search, detail, segment pages), logout."""
 
 import secrets
 from urllib.parse import parse_qs, urlparse
@@ -12,6 +13,8 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+
+from test_campaigns import Console
 
 
 def wait(driver, timeout=10):
@@ -210,6 +213,103 @@ def test_csv_import_list_search_and_detail(logged_in, base_url, contacts_csv):
         raise AssertionError(
             f"detail page ({driver.current_url}) should have an h1 with {target!r}; h1s: {headings}"
         ) from None
+
+
+# ---------------------------------------------------------------- a contact known only by WhatsApp username and user ID
+
+
+@pytest.fixture
+def username_contact(base_url, credentials):
+    """A contact with a WhatsApp username and business-scoped user ID (BSUID) but no phone, made through the JSON API
+    with a console session, unique to the run; tagged so a segment can hold just it."""
+    token = secrets.token_hex(4)
+    digits = str(secrets.randbelow(10**17)).rjust(17, "0")
+    contact = {
+        "bsuid": f"US.{digits}",
+        "parent_bsuid": f"US.ENT.{digits}",
+        "username": f"@Ana.{token}",
+        "tags": [f"wa-{token}"],
+    }
+    api = Console(base_url, *credentials)
+    status, body = api.call("POST", "/api/contacts", contact)
+    assert status == 201, body
+    assert body["phone"] is None and body["username"] == f"ana.{token}", body
+    # The console shows the username as stored: lower case, after one "@".
+    return {**contact, "api": api, "id": body["id"], "username": f"@ana.{token}", "token": token}
+
+
+def test_username_contact_is_found_by_username_and_shows_its_user_id(logged_in, base_url, username_contact):
+    driver = logged_in
+    username, bsuid = username_contact["username"], username_contact["bsuid"]
+    placeholder = driver.find_element(By.CSS_SELECTOR, "input#contact-search").get_attribute("placeholder")
+    assert "@username" in placeholder, f"the search box does not say it finds usernames: {placeholder!r}"
+
+    search = driver.find_element(By.CSS_SELECTOR, "input#contact-search")
+    search.clear()
+    search.send_keys(username)
+    search.send_keys(Keys.ENTER)
+    try:
+        wait(driver, 15).until(
+            lambda d: parse_qs(urlparse(d.current_url).query).get("q") == [username]
+            and len(table_rows(d)) == 1
+            and username in table_rows(d)[0].text
+        )
+    except TimeoutException:
+        raise AssertionError(
+            f"searching {username!r} should list only that contact; rows: {row_texts(driver)}"
+        ) from None
+    row = table_rows(driver)[0]
+    cells = [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")]
+    assert cells[1] == "—", f"a contact without a phone shows a dash in the phone column: {cells}"
+    short = row.find_element(By.CSS_SELECTOR, "td.whatsapp-id .bsuid")
+    assert short.get_attribute("title") == bsuid, "the short user ID carries the whole one"
+    assert short.text.startswith(bsuid[:7]) and short.text.endswith(bsuid[-4:]), short.text
+    assert "null" not in row.text and "undefined" not in row.text, row.text
+
+    row.find_element(By.CSS_SELECTOR, "a.contact-link").click()
+    try:
+        wait(driver, 15).until(lambda d: username in text_of(d, "h1"))
+    except TimeoutException:
+        raise AssertionError(
+            f"the detail page ({driver.current_url}) should be headed {username!r}"
+        ) from None
+    assert text_of(driver, "#contact-bsuid") == bsuid
+    assert text_of(driver, "#contact-parent-bsuid") == username_contact["parent_bsuid"]
+    assert text_of(driver, "#contact-username") == username
+    assert text_of(driver, "#contact-phone") == "Not shared"
+    assert "user ID" in text_of(driver, "#contact-no-phone")
+
+
+def test_segment_pages_label_a_contact_without_a_phone(logged_in, base_url, username_contact):
+    driver = logged_in
+    api, username = username_contact["api"], username_contact["username"]
+    rules = {"combinator": "and", "not": False, "children": [
+        {"field": "contact.username", "operator": "is_set"},
+        {"field": "contact.tags", "operator": "contains", "value": username_contact["tags"][0]},
+    ]}
+    status, segment = api.call("POST", "/api/segments", {
+        "name": f"Usernames {username_contact['token']}", "kind": "dynamic", "rules": rules})
+    assert status == 201, segment
+    driver.get(base_url + "/segments/" + segment["id"])
+
+    def member_cells(d):
+        rows = d.find_elements(By.CSS_SELECTOR, "table#members-table tbody tr")
+        return [td.text for td in rows[0].find_elements(By.CSS_SELECTOR, "td")] if rows else []
+
+    try:
+        wait(driver, 15).until(lambda d: member_cells(d)[:2] == [username, username])
+    except TimeoutException:
+        raise AssertionError(
+            f"the member list should name the contact {username!r}; first row: {member_cells(driver)}"
+        ) from None
+    try:
+        wait(driver, 15).until(lambda d: username in text_of(d, "table#changes-table tbody"))
+    except TimeoutException:
+        raise AssertionError(
+            f"the history should name the contact {username!r}; it shows {text_of(driver, 'table#changes-table tbody')!r}"
+        ) from None
+    history = driver.find_element(By.CSS_SELECTOR, "table#changes-table").text
+    assert "undefined" not in history and "null" not in history, history
 
 
 # ---------------------------------------------------------------- logout
