@@ -137,6 +137,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Experiments",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: ["Experiments"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HeraldTestSupport",
             dependencies: [
                 "Storage",
