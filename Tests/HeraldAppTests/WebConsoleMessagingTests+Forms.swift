@@ -48,7 +48,7 @@ extension WebConsoleMessagingTests {
             let location = try #require(saved.headers[.location])
             let id = try #require(location.firstMatch(of: /\/campaigns\/([0-9a-f-]{36})\?done=created/)?.1).description
             let campaign = try #require(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: UUID(uuidString: id)!))
-            #expect(campaign.status == "draft" && campaign.name == "Summer <sale>" && campaign.ctaURL == "https://shop.example/summer?a=1&b=2")
+            #expect(campaign.status == .draft && campaign.name == "Summer <sale>" && campaign.ctaURL == "https://shop.example/summer?a=1&b=2")
             #expect(
                 campaign.variables["1"] == VariableSource(field: "first_name", fallback: "there")
                     && campaign.variables["2"] == VariableSource(text: "25%")
@@ -57,7 +57,7 @@ extension WebConsoleMessagingTests {
 
             func act(_ action: String) async throws -> (TestResponse, String?) {
                 let response = try await Self.post(app, "/campaigns/\(id)/\(action)", [], cookie: cookie, csrf: csrf)
-                return (response, try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: campaign.id)?.status)
+                return (response, try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: campaign.id)?.status.rawValue)
             }
             #expect(try await act("send").1 == "scheduled")
             #expect(try await act("pause").1 == "paused")
@@ -116,7 +116,7 @@ extension WebConsoleMessagingTests {
             let campaign = try #require(
                 try await app.services.messaging.campaigns.list(workspaceID: app.workspace.id).first { $0.name == "Summer <sale>" }
             )
-            #expect(campaign.status == "scheduled")
+            #expect(campaign.status == .scheduled)
             #expect(campaign.scheduledAt == ISODate.parse("2031-03-01T04:00:00Z"))
         }
     }

@@ -106,7 +106,7 @@ struct WebConsoleMessagingTests {
             }
             #expect(try await Self.count(app, "whatsapp_accounts") == 1)
             #expect(try await Self.count(app, "campaigns") == 1)
-            #expect(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: f.campaign.id)?.status == "sending")
+            #expect(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: f.campaign.id)?.status == .sending)
             let keywords = try await ConsentKeywordsUpdate(services: app.services.messaging).current(workspaceID: app.workspace.id)
             #expect(!keywords.optOut.contains("HALT"))
         }
@@ -119,7 +119,7 @@ struct WebConsoleMessagingTests {
             let (cookie, _) = try await WebConsoleTests.signIn(app)
             let refused = try await Self.post(app, "/campaigns/\(f.campaign.id.uuidString)/cancel", [], cookie: cookie, csrf: "forged")
             #expect(refused.status == .forbidden)
-            #expect(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: f.campaign.id)?.status == "sending")
+            #expect(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: f.campaign.id)?.status == .sending)
         }
     }
 }

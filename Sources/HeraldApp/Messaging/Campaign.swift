@@ -5,7 +5,7 @@ public struct Campaign: Sendable, Encodable {
     public let id: UUID
     public let workspaceID: UUID
     public var name: String
-    public var status: String
+    public var status: CampaignStatus
     public var accountID: UUID?
     public var templateID: UUID?
     public var templateName: String?
@@ -30,9 +30,8 @@ public struct Campaign: Sendable, Encodable {
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    public static let statuses = ["draft", "scheduled", "sending", "paused", "completed", "cancelled", "failed", "imported"]
     /// Campaigns that may still be edited.
-    public var isEditable: Bool { status == "draft" || status == "scheduled" }
+    public var isEditable: Bool { status.isEditable }
 }
 
 /// Where a template variable's value comes from for each recipient.

@@ -26,15 +26,17 @@ struct CampaignCommands {
 
     /// Sends at `at` (now when it has come): the send loop starts scheduled campaigns whose time has come.
     func schedule(_ campaign: Campaign, at: Date) async throws {
-        guard campaign.isEditable else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be scheduled") }
+        guard campaign.status.allows(.schedule) else { throw Self.refused(.schedule, campaign) }
         try await checkSendable(campaign)
-        var scheduled = campaign
-        scheduled.scheduledAt = at
-        scheduled.status = "scheduled"
-        try await services.campaigns.update(scheduled)
+        let scheduled = { var c = campaign; c.scheduledAt = at; return c }()
+        let moved = try await services.database.transaction { sql in
+            try await services.campaigns.update(scheduled, in: sql)
+            return try await CampaignStore.perform(.schedule, workspaceID: campaign.workspaceID, id: campaign.id, in: sql)
+        }
+        guard moved else { throw Self.refused(.schedule, campaign) }
     }
 
-    func pause(_ c: Campaign) async throws { try await move(c, from: ["sending", "scheduled"], to: "paused", verb: "paused") }
+    func pause(_ c: Campaign) async throws { try await perform(.pause, c) }
 
     func resume(_ c: Campaign) async throws {
         if let accountID = c.accountID, let account = try await services.accounts.find(workspaceID: c.workspaceID, id: accountID),
@@ -46,25 +48,21 @@ struct CampaignCommands {
                 "the WhatsApp account is halted (\(account.statusReason ?? "see alerts")); resume the account in Settings first"
             )
         }
-        try await move(c, from: ["paused"], to: c.startedAt == nil ? "scheduled" : "sending", verb: "resumed")
+        try await perform(.resume, c)
     }
 
-    func cancel(_ c: Campaign) async throws {
-        try await move(c, from: ["draft", "scheduled", "sending", "paused"], to: "cancelled", verb: "cancelled")
-    }
+    func cancel(_ c: Campaign) async throws { try await perform(.cancel, c) }
 
-    func move(_ c: Campaign, from: [String], to: String, verb: String) async throws {
+    /// A marketer's action on one campaign; a move the transition table does not allow is a 409 `invalid_transition`.
+    func perform(_ action: CampaignAction, _ c: Campaign) async throws {
         let moved = try await services.database.transaction { sql in
-            let ok = try await services.campaigns.transition(workspaceID: c.workspaceID, id: c.id, from: from, to: to, in: sql)
-            if ok && to == "cancelled" {
-                try await sql.raw(
-                    "UPDATE messages SET status = 'cancelled', updated_at = \(bind: Date()) WHERE campaign_id = \(bind: c.id) AND status = 'queued'"
-                )
-                .run()
-            }
-            return ok
+            try await CampaignStore.perform(action, workspaceID: c.workspaceID, id: c.id, in: sql)
         }
-        guard moved else { throw APIError(.conflict, "invalid_transition", "a \(c.status) campaign cannot be \(verb)") }
+        guard moved else { throw Self.refused(action, c) }
+    }
+
+    static func refused(_ action: CampaignAction, _ c: Campaign) -> APIError {
+        APIError(.conflict, "invalid_transition", "a \(c.status.rawValue) campaign cannot be \(action.verb)")
     }
 
     /// The latest messages of a campaign with their contacts' names, newest change first.

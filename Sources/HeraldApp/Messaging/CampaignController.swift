@@ -95,7 +95,7 @@ struct CampaignController {
         if reader.has("scheduled_at") {
             let zone = try await workspaces.find(id: workspaceID)?.timeZone ?? "UTC"
             c.scheduledAt = try CampaignInput.scheduledAt(reader, timeZone: zone)
-            if c.scheduledAt == nil && c.status == "scheduled" {
+            if c.scheduledAt == nil && c.status == .scheduled {
                 throw APIError.invalid("scheduled_at", "a scheduled campaign needs a time; pause or cancel it to stop it")
             }
         }
@@ -107,7 +107,7 @@ struct CampaignController {
         let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
         let now = Date()
         var campaign = Campaign(
-            id: .timeOrdered(), workspaceID: context.access.workspaceID, name: "", status: "draft", variables: [:], audience: .everyone,
+            id: .timeOrdered(), workspaceID: context.access.workspaceID, name: "", status: .draft, variables: [:], audience: .everyone,
             createdAt: now, updatedAt: now
         )
         try await apply(reader, to: &campaign, workspaceID: context.access.workspaceID)
@@ -118,7 +118,9 @@ struct CampaignController {
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
         var campaign = try await campaign(context)
-        guard campaign.isEditable else { throw APIError(.conflict, "not_editable", "a \(campaign.status) campaign can no longer be changed") }
+        guard campaign.isEditable else {
+            throw APIError(.conflict, "not_editable", "a \(campaign.status.rawValue) campaign can no longer be changed")
+        }
         let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
         try await apply(reader, to: &campaign, workspaceID: context.access.workspaceID)
         try await services.campaigns.update(campaign)
@@ -189,7 +191,7 @@ struct CampaignController {
     @Sendable func schedule(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
         let campaign = try await campaign(context)
-        guard campaign.isEditable else { throw APIError(.conflict, "invalid_transition", "a \(campaign.status) campaign cannot be scheduled") }
+        guard campaign.status.allows(.schedule) else { throw CampaignCommands.refused(.schedule, campaign) }
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         // No body: the time already set on the draft, else now.
         var at = campaign.scheduledAt.map { max($0, Date()) } ?? Date()

@@ -36,13 +36,10 @@ struct CampaignStartJob: JobHandler {
 
     func hold(_ campaign: Campaign, because reason: String) async throws {
         try await services.database.transaction { sql in
-            try await sql.raw(
-                """
-                UPDATE campaigns SET status = 'paused', status_reason = \(bind: "held: the audience cannot be resolved: \(reason)"),
-                    updated_at = \(bind: Date())
-                WHERE id = \(bind: campaign.id) AND status IN ('sending', 'scheduled')
-                """
-            ).run()
+            try await CampaignStore.perform(
+                .hold, on: .one(workspaceID: campaign.workspaceID, id: campaign.id),
+                reason: "held: the audience cannot be resolved: \(reason)", in: sql
+            )
             try await AlertStore.raise(
                 workspaceID: campaign.workspaceID, level: "warning", kind: "campaign_held",
                 message: "Campaign \(campaign.name) was held before sending: \(reason)", campaignID: campaign.id, in: sql

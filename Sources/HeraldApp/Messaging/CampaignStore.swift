@@ -2,8 +2,7 @@ import Foundation
 import SQLKit
 import Storage
 
-/// Campaign rows. Status changes are conditional updates, so two servers never both start,
-/// pause or finish the same campaign.
+/// Campaign rows. Status changes go through ``perform(_:on:reason:at:in:)`` (CampaignStore+Transitions.swift).
 public struct CampaignStore: Sendable {
     let database: Database
 
@@ -25,7 +24,8 @@ public struct CampaignStore: Sendable {
                 """
                 INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
                     media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at)
-                VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status), \(bind: c.accountID), \(bind: c.templateID),
+                VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status.rawValue), \(bind: c.accountID),
+                    \(bind: c.templateID),
                     \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
                     \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
                 """
@@ -33,28 +33,36 @@ public struct CampaignStore: Sendable {
         }
     }
 
-    /// Saves an edited draft or scheduled campaign; refuses once sending has begun.
+    /// Saves an edited draft or scheduled campaign; refuses once sending has begun. Its status is left as it is:
+    /// statuses change only by ``perform(_:on:reason:at:in:)``.
     public func update(_ c: Campaign) async throws {
-        let d = database.dialect
-        try await database.transaction { sql in
-            if try await sql.raw(
-                "SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name) AND id <> \(bind: c.id)"
-            ).first() != nil {
-                throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
-            }
-            let row = try await sql.raw(
-                """
-                UPDATE campaigns SET name = \(bind: c.name), status = \(bind: c.status), account_id = \(bind: c.accountID),
-                    template_id = \(bind: c.templateID), template_name = \(bind: c.templateName), template_language = \(bind: c.templateLanguage),
-                    variables = \(d.json(Self.json(c.variables))), media_id = \(bind: c.mediaID), cta_url = \(bind: c.ctaURL),
-                    audience = \(d.json(Self.json(c.audience))), segment_id = \(bind: c.audience.segmentID), scheduled_at = \(bind: c.scheduledAt), updated_at = \(bind: Date())
-                WHERE id = \(bind: c.id) AND workspace_id = \(bind: c.workspaceID) AND status IN ('draft', 'scheduled')
-                RETURNING id
-                """
-            ).first()
-            if row == nil { throw APIError(.conflict, "not_editable", "only draft and scheduled campaigns can be changed") }
-        }
+        try await database.transaction { sql in try await update(c, in: sql) }
     }
+
+    func update(_ c: Campaign, in sql: any SQLDatabase) async throws {
+        let d = database.dialect
+        if try await sql.raw(
+            "SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name) AND id <> \(bind: c.id)"
+        ).first() != nil {
+            throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
+        }
+        let row = try await sql.raw(
+            """
+            UPDATE campaigns SET name = \(bind: c.name), account_id = \(bind: c.accountID),
+                template_id = \(bind: c.templateID), template_name = \(bind: c.templateName), template_language = \(bind: c.templateLanguage),
+                variables = \(d.json(Self.json(c.variables))), media_id = \(bind: c.mediaID), cta_url = \(bind: c.ctaURL),
+                audience = \(d.json(Self.json(c.audience))), segment_id = \(bind: c.audience.segmentID), scheduled_at = \(bind: c.scheduledAt),
+                updated_at = \(bind: Date())
+            WHERE id = \(bind: c.id) AND workspace_id = \(bind: c.workspaceID) AND status IN (\(binds: Self.editable))
+            RETURNING id
+            """
+        ).first()
+        if row == nil { throw APIError(.conflict, "not_editable", "only draft and scheduled campaigns can be changed") }
+    }
+
+    static let editable = CampaignStatus.allCases.filter(\.isEditable).map(\.rawValue)
+    /// A campaign that has sent keeps its history.
+    static let deletable: [CampaignStatus] = [.draft, .scheduled, .cancelled]
 
     public func find(workspaceID: UUID, id: UUID) async throws -> Campaign? {
         let d = database.dialect
@@ -77,33 +85,26 @@ public struct CampaignStore: Sendable {
         try await database.transaction { sql in
             guard let row = try await sql.raw("SELECT status FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first()
             else { throw APIError.notFound("the campaign") }
-            let status = try row.decode(column: "status", as: String.self)
-            guard ["draft", "scheduled", "cancelled"].contains(status) else {
+            let status = try Self.status(row)
+            guard Self.deletable.contains(status) else {
                 throw APIError(.conflict, "not_deletable", "a \(status) campaign keeps its history; only draft, scheduled and cancelled campaigns can be deleted")
             }
             try await sql.raw("DELETE FROM campaigns WHERE id = \(bind: id)").run()
         }
     }
 
-    /// Moves a campaign between statuses only from the ones given; returns false when it was not in one of them.
-    public func transition(
-        workspaceID: UUID, id: UUID, from: [String], to: String, reason: String? = nil, in sql: any SQLDatabase
-    ) async throws -> Bool {
-        let now = Date()
-        let completed: SQLQueryString = ["completed", "cancelled", "failed"].contains(to) ? ", completed_at = \(bind: now)" : ""
-        let row = try await sql.raw(
-            """
-            UPDATE campaigns SET status = \(bind: to), status_reason = \(bind: reason), updated_at = \(bind: now)\(completed)
-            WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND status IN (\(binds: from)) RETURNING id
-            """
-        ).first()
-        return row != nil
-    }
-
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func status(_ row: any SQLRow) throws -> CampaignStatus {
+        let text = try row.decode(column: "status", as: String.self)
+        guard let status = CampaignStatus(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown campaign status \(text)"))
+        }
+        return status
     }
 
     static func decode(_ row: any SQLRow) throws -> Campaign {
@@ -114,7 +115,7 @@ public struct CampaignStore: Sendable {
             id: try row.decode(column: "id", as: UUID.self),
             workspaceID: try row.decode(column: "workspace_id", as: UUID.self),
             name: try row.decode(column: "name", as: String.self),
-            status: try row.decode(column: "status", as: String.self),
+            status: try status(row),
             accountID: try row.decode(column: "account_id", as: UUID?.self),
             templateID: try row.decode(column: "template_id", as: UUID?.self),
             templateName: try row.decode(column: "template_name", as: String?.self),

@@ -78,7 +78,7 @@ public struct DemoCampaignDriver: Service {
         else { return }
         let now = Date()
         let campaign = Campaign(
-            id: .timeOrdered(), workspaceID: workspaceID, name: DemoWhatsApp.campaignName, status: "scheduled", accountID: accountID,
+            id: .timeOrdered(), workspaceID: workspaceID, name: DemoWhatsApp.campaignName, status: .scheduled, accountID: accountID,
             templateID: template.id, templateName: template.name, templateLanguage: template.language,
             variables: ["1": VariableSource(field: "first_name", fallback: "there"), "2": VariableSource(text: "25%")],
             ctaURL: "https://shop.example.com/spring", audience: .everyone, scheduledAt: now, createdAt: now, updatedAt: now
@@ -87,14 +87,15 @@ public struct DemoCampaignDriver: Service {
         report("sending the demo campaign \"\(campaign.name)\" through the simulator…")
         while true {
             try await Task.sleep(for: .seconds(2))
-            guard let current = try await services.campaigns.find(workspaceID: workspaceID, id: campaign.id), current.status != "scheduled",
-                current.status != "sending"
+            guard let current = try await services.campaigns.find(workspaceID: workspaceID, id: campaign.id), current.status != .scheduled,
+                current.status != .sending
             else { continue }
             // Leave time for the last reads, clicks and replies to arrive.
             try await Task.sleep(for: .seconds(5))
             let stats = try await services.database.read { sql in try await CampaignStats.load(campaignID: campaign.id, in: sql) }
             report(
-                "demo campaign \(current.status): \(stats.accepted) sent, \(stats.delivered) delivered, \(stats.read) read, \(stats.clicked) clicked, \(stats.replied) replied, \(stats.failed) failed"
+                "demo campaign \(current.status.rawValue): \(stats.accepted) sent, \(stats.delivered) delivered, \(stats.read) read, "
+                    + "\(stats.clicked) clicked, \(stats.replied) replied, \(stats.failed) failed"
             )
             return
         }

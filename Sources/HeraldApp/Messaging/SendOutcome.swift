@@ -100,9 +100,8 @@ enum SendOutcome: Sendable {
                     ).run()
                 case .holdCampaign(let code, let detail):
                     try await requeue(id, at: now, code: code, detail: detail, refund: true, in: sql)
-                    if try await CampaignStore(database: database).transition(
-                        workspaceID: workspaceID, id: recipient.campaignID, from: ["sending"], to: "paused", reason: "held: \(detail)", in: sql
-                    ) {
+                    let reason = "held: \(detail)"
+                    if try await CampaignStore.perform(.hold, workspaceID: workspaceID, id: recipient.campaignID, reason: reason, in: sql) {
                         try await AlertStore.raise(
                             workspaceID: workspaceID, level: "warning", kind: "campaign_held",
                             message: "Campaign held because its template cannot be sent: \(detail). Resume it once the template is approved again.",
@@ -147,7 +146,7 @@ enum SendOutcome: Sendable {
         )
     }
 
-    /// Stops the account and holds every campaign sending from it, with a critical alert.
+    /// Stops the account and holds every campaign sending from it or scheduled on it, with a critical alert.
     static func halt(accountID: UUID, workspaceID: UUID, detail: String, in sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
@@ -155,12 +154,7 @@ enum SendOutcome: Sendable {
             WHERE id = \(bind: accountID)
             """
         ).run()
-        try await sql.raw(
-            """
-            UPDATE campaigns SET status = 'paused', status_reason = \(bind: "account halted: " + detail), updated_at = \(bind: Date())
-            WHERE account_id = \(bind: accountID) AND status = 'sending'
-            """
-        ).run()
+        try await CampaignStore.perform(.hold, on: .account(accountID), reason: "account halted: " + detail, in: sql)
         try await AlertStore.raise(
             workspaceID: workspaceID, level: "critical", kind: "account_halted",
             message: "Sending from this WhatsApp account stopped: \(detail). Fix the account in Settings, then resume it and its campaigns.",

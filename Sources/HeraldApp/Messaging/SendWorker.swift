@@ -46,32 +46,16 @@ struct SendWorker: Service {
         let now = Date()
         let d = services.database.dialect
         try await services.database.transaction { sql in
-            let due = try await sql.raw(
-                "SELECT id, workspace_id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= \(bind: now)"
-            ).all().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "workspace_id", as: UUID.self)) }
-            for (id, workspaceID) in due {
-                let started = try await sql.raw(
-                    """
-                    UPDATE campaigns SET status = 'sending', started_at = \(bind: now), status_reason = NULL, updated_at = \(bind: now)
-                    WHERE id = \(bind: id) AND status = 'scheduled' RETURNING id
-                    """
-                ).first()
-                if started != nil {
-                    try await JobQueue.enqueue(
-                        sql, dialect: d, workspaceID: workspaceID, kind: CampaignStartJob.kind, payload: "{\"campaign_id\":\"\(id.uuidString)\"}"
-                    )
-                    logger.info("campaign started", metadata: ["campaign_id": "\(id)", "workspace_id": "\(workspaceID)"])
-                }
+            for started in try await CampaignStore.perform(.start, on: .due(now), at: now, in: sql) {
+                try await JobQueue.enqueue(
+                    sql, dialect: d, workspaceID: started.workspaceID, kind: CampaignStartJob.kind,
+                    payload: "{\"campaign_id\":\"\(started.id.uuidString)\"}"
+                )
+                logger.info("campaign started", metadata: ["campaign_id": "\(started.id)", "workspace_id": "\(started.workspaceID)"])
             }
         }
         try await services.database.transaction { sql in
-            try await sql.raw(
-                """
-                UPDATE campaigns SET status = 'completed', completed_at = \(bind: now), updated_at = \(bind: now)
-                WHERE status = 'sending' AND audience_size IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sending'))
-                """
-            ).run()
+            try await CampaignStore.perform(.complete, on: .doneSending, at: now, in: sql)
             // A send interrupted by a crash is in doubt: its status webhook (matched by callback data) settles
             // it if Meta took it; only when none came within the in-doubt window is it sent again.
             try await sql.raw(

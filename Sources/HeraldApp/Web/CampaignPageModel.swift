@@ -19,7 +19,7 @@ struct CampaignPageModel {
             try await c.audience.segmentID.asyncMap { try await pages.services.segments.store.find(workspaceID: c.workspaceID, id: $0) } ?? nil
         let audienceLabel = c.audience.segmentID == nil ? "All opted-in contacts" : "Saved segment “\(segment?.name ?? "(deleted)")”"
         var values: [String: Any] = [
-            "id": c.id.uuidString.lowercased(), "name": c.name, "status": c.status, "reason": WebPages.present(c.statusReason),
+            "id": c.id.uuidString.lowercased(), "name": c.name, "status": c.status.rawValue, "reason": WebPages.present(c.statusReason),
             "template": c.templateName.map { "\($0) (\(c.templateLanguage ?? ""))" } ?? "—",
             "templateID": WebPages.present(c.templateID?.uuidString.lowercased()),
             "account": account?.name ?? "—", "accountHalted": account.map { $0.status != "active" } ?? false,
@@ -28,8 +28,8 @@ struct CampaignPageModel {
             "startedAt": WebPages.present(c.startedAt.map { WebPages.display($0, timeZone: zone) }),
             "completedAt": WebPages.present(c.completedAt.map { WebPages.display($0, timeZone: zone) }),
             "createdAt": WebPages.display(c.createdAt, timeZone: zone),
-            "canPause": ["sending", "scheduled"].contains(c.status), "canResume": c.status == "paused",
-            "canCancel": ["draft", "scheduled", "sending", "paused"].contains(c.status), "canSendNow": c.status == "draft",
+            "canPause": c.status.allows(.pause), "canResume": c.status.allows(.resume),
+            "canCancel": c.status.allows(.cancel), "canSendNow": c.status == .draft,
             "live": Self.isLive(c),
         ]
         values.merge(Self.numbers(stats, audience: c.audienceSize, currency: currency)) { $1 }
@@ -55,8 +55,8 @@ struct CampaignPageModel {
 
     /// Numbers change while messages go out and for a while after, as delivery and read receipts arrive.
     static func isLive(_ c: Campaign) -> Bool {
-        ["scheduled", "sending"].contains(c.status)
-            || (c.status == "completed" && (c.completedAt ?? .distantPast) > Date().addingTimeInterval(-15 * 60))
+        [.scheduled, .sending].contains(c.status)
+            || (c.status == .completed && (c.completedAt ?? .distantPast) > Date().addingTimeInterval(-15 * 60))
     }
 
     /// The funnel audience → sent → delivered → read → clicked → replied, with each step's rate; the names match the API's stats for live updates.

@@ -66,7 +66,7 @@ extension WebPages {
             id: .timeOrdered(),
             workspaceID: access.workspaceID,
             name: "",
-            status: "draft",
+            status: .draft,
             variables: [:],
             audience: .everyone,
             createdAt: now,

@@ -19,7 +19,7 @@ extension WebPages {
             let detail = try await campaignAPI.detail(campaign)
             let s = detail.stats
             rows.append([
-                "id": campaign.id.uuidString.lowercased(), "name": campaign.name, "status": campaign.status,
+                "id": campaign.id.uuidString.lowercased(), "name": campaign.name, "status": campaign.status.rawValue,
                 "template": campaign.templateName ?? "—",
                 "audience": campaign.audienceSize.map(String.init) ?? (s.messages > 0 ? "\(s.messages)" : "—"),
                 "sent": s.sent, "delivered": s.delivered, "read": s.read, "clicked": s.clicked, "replied": s.replied, "failed": s.failed,

@@ -62,15 +62,10 @@ struct DeliveryApplier {
             in: sql
         )
         guard ["PAUSED", "DISABLED", "REJECTED", "FLAGGED"].contains(update.event.uppercased()) else { return }
-        let held = try await sql.raw(
-            """
-            UPDATE campaigns SET status = 'paused', status_reason = \(bind: "held: template \(name) is \(update.event)"),
-                updated_at = \(bind: Date())
-            WHERE account_id = \(bind: accountID) AND status IN ('sending', 'scheduled') AND template_name = \(bind: name)
-            RETURNING id
-            """
-        ).all().map { try $0.decode(column: "id", as: UUID.self) }
-        for campaignID in held {
+        let held = try await CampaignStore.perform(
+            .hold, on: .template(accountID: accountID, name: name), reason: "held: template \(name) is \(update.event)", in: sql
+        )
+        for campaignID in held.map(\.id) {
             try await AlertStore.raise(
                 workspaceID: workspaceID, level: "warning", kind: "campaign_held",
                 message: "Campaign held: Meta reports template \(name) as \(update.event)\(update.reason.map { " (\($0))" } ?? "").",

@@ -260,9 +260,7 @@ struct StatusApplier {
         case .suppressContact:
             try await ConsentChange.optOut(contactID: t.contactID, source: .error131050, at: item.timestamp, in: sql)
         case .holdCampaign:
-            try await sql.raw(
-                "UPDATE campaigns SET status = 'paused', status_reason = \(bind: "held: " + detail), updated_at = \(bind: Date()) WHERE id = \(bind: t.campaignID) AND status = 'sending'"
-            ).run()
+            try await CampaignStore.perform(.hold, on: .one(workspaceID: workspaceID, id: t.campaignID), reason: "held: " + detail, in: sql)
             try await AlertStore.raise(
                 workspaceID: workspaceID, level: "warning", kind: "campaign_held", message: "Campaign held: \(detail).", campaignID: t.campaignID, in: sql
             )

@@ -100,7 +100,7 @@ struct IdentityWebhookTests {
 
             let now = Date()
             let later = Campaign(
-                id: .timeOrdered(), workspaceID: app.workspace.id, name: "Later", status: "sending", accountID: f.account.id,
+                id: .timeOrdered(), workspaceID: app.workspace.id, name: "Later", status: .sending, accountID: f.account.id,
                 templateID: f.template.id, templateName: f.template.name, templateLanguage: f.template.language,
                 variables: ["1": VariableSource(field: "first_name", fallback: "there"), "2": VariableSource(text: "10%")],
                 ctaURL: "https://shop.example/later", audience: .everyone, createdAt: now, updatedAt: now

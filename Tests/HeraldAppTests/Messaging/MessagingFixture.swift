@@ -57,7 +57,7 @@ struct MessagingFixture {
         }
         let now = Date()
         let campaign = Campaign(
-            id: .timeOrdered(), workspaceID: workspaceID, name: "Spring", status: "sending", accountID: account.id, templateID: stored.id,
+            id: .timeOrdered(), workspaceID: workspaceID, name: "Spring", status: .sending, accountID: account.id, templateID: stored.id,
             templateName: stored.name, templateLanguage: stored.language,
             variables: ["1": VariableSource(field: "first_name", fallback: "there"), "2": VariableSource(text: "20%")],
             ctaURL: "https://shop.example/spring?ref=wa", audience: .everyone, createdAt: now, updatedAt: now

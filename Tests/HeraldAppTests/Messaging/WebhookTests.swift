@@ -159,7 +159,7 @@ struct WebhookTests {
             try await f.deliver(WebhookPayloads.templateStatus(wabaID: MessagingFixture.wabaID, update: update))
             try await f.process()
             let campaign = try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: f.campaign.id)
-            #expect(campaign?.status == "paused")
+            #expect(campaign?.status == .paused)
             #expect(campaign?.statusReason?.contains("PAUSED") == true)
             #expect(try await app.services.messaging.templates.find(workspaceID: app.workspace.id, id: f.template.id)?.status == "PAUSED")
             let alerts = try await app.request(.get, "/api/alerts?open=true").json["data"].array
