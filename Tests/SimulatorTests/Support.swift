@@ -114,7 +114,9 @@ extension TestResponse {
 }
 
 /// Polls until the simulator has nothing left to deliver.
-func waitUntilSettled(_ simulator: CloudAPISimulator, timeout: Duration = .seconds(20)) async throws -> GroundTruth {
+/// Waits until every scheduled event is done. The limit is generous because it costs nothing when the machine is
+/// fast: one status per POST makes hundreds of sequential POSTs, which a loaded CI machine can take half a minute for.
+func waitUntilSettled(_ simulator: CloudAPISimulator, timeout: Duration = .seconds(90)) async throws -> GroundTruth {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         let truth = await simulator.groundTruth()

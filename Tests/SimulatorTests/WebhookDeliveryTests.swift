@@ -45,10 +45,9 @@ struct WebhookDeliveryTests {
     func signedAndCounted() async throws {
         let inbox = WebhookInbox()
         try await inbox.run { base in
-            let simulator = await Fixture.simulator(
-                Fixture.config(webhookURL: base + "/webhook", behaviour: Self.lively),
-                templates: [Fixture.promo(clickBase: base + "/c/")]
-            )
+            var config = Fixture.config(webhookURL: base + "/webhook", behaviour: Self.lively)
+            config.batchSize = 10  // what is counted here, not the POSTs' shape (the batch-size test covers that)
+            let simulator = await Fixture.simulator(config, templates: [Fixture.promo(clickBase: base + "/c/")])
             try await simulator.makeApplication().test(.router) { client in
                 try await Self.sendPromos(client, count: 200)
                 let truth = try await waitUntilSettled(simulator)
