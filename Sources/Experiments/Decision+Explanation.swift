@@ -17,7 +17,8 @@ extension Decision {
             return "Not enough data yet: every variation needs \(policy.minimumPerArm) messages whose outcome window has passed "
                 + "(the fewest so far: \(fewest))."
         case .keepGoing, .inconclusive:
-            let start = atHorizon
+            let start =
+                atHorizon
                 ? "The test ended without enough evidence: no variation is clearly better than \(control)."
                 : "Not enough evidence yet."
             guard decision.leader != 0, let comparison = decision.comparisons.first(where: { $0.arm == decision.leader }) else {

@@ -16,7 +16,8 @@ public enum Planner {
         func gap(_ p2: Double) -> Double {
             let z = criticalZ(perArm: n, baseline: baseline, treatment: p2, alpha: alpha / Double(comparisons), method: method)
             let mean = (baseline + p2) / 2
-            let needed = z * (2 * mean * (1 - mean) / n).squareRoot()
+            let needed =
+                z * (2 * mean * (1 - mean) / n).squareRoot()
                 + Normal.quantile(power) * ((baseline * (1 - baseline) + p2 * (1 - p2)) / n).squareRoot()
             return p2 - baseline - needed
         }

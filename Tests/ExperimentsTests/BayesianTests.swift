@@ -31,7 +31,9 @@ struct BayesianTests {
 
     @Test("three arms, control 100/18, t1 100/10, t2 100/3: P(best) about [0, 0.033, 0.967]")
     func threeArms() {
-        let arms = [BetaPosterior(successes: 100, failures: 18), BetaPosterior(successes: 100, failures: 10), BetaPosterior(successes: 100, failures: 3)]
+        let arms = [
+            BetaPosterior(successes: 100, failures: 18), BetaPosterior(successes: 100, failures: 10), BetaPosterior(successes: 100, failures: 3),
+        ]
         let result = BetaBinomial.monteCarlo(arms, draws: 40_000, seed: 11)
         // Monte Carlo standard error at 40k draws is about 0.0009 for 0.033.
         #expect(result.probabilityBest[0] < 0.002)
@@ -51,7 +53,9 @@ struct BayesianTests {
 
     @Test("the same seed gives the same answer")
     func reproducible() {
-        let arms = [BetaPosterior(successes: 10, failures: 90), BetaPosterior(successes: 12, failures: 88), BetaPosterior(successes: 9, failures: 91)]
+        let arms = [
+            BetaPosterior(successes: 10, failures: 90), BetaPosterior(successes: 12, failures: 88), BetaPosterior(successes: 9, failures: 91),
+        ]
         #expect(BetaBinomial.monteCarlo(arms, draws: 10_000, seed: 42) == BetaBinomial.monteCarlo(arms, draws: 10_000, seed: 42))
     }
 

@@ -45,7 +45,9 @@ struct DecisionTests {
         let decision = Decision(arms: small, policy: policy)
         #expect(decision.verdict == .notEnoughData)
         #expect(decision.pValues == [AlwaysValidPValue()])
-        #expect(decision.explanation == "Not enough data yet: every variation needs 100 messages whose outcome window has passed (the fewest so far: 99).")
+        #expect(
+            decision.explanation == "Not enough data yet: every variation needs 100 messages whose outcome window has passed (the fewest so far: 99)."
+        )
         #expect(Decision(arms: small, policy: policy, atHorizon: true).verdict == .inconclusive)
     }
 

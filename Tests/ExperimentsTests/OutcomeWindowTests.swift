@@ -32,6 +32,9 @@ struct OutcomeWindowTests {
     @Test("before any window has passed nothing is counted")
     func nothingYet() {
         let exposures = [Exposure(arm: 1, sentAt: start, outcomeTimes: [start.addingTimeInterval(10)])]
-        #expect(OutcomeWindow.count(exposures, arms: 2, window: hour, now: start.addingTimeInterval(59 * 60)) == [Proportion(successes: 0, trials: 0), Proportion(successes: 0, trials: 0)])
+        #expect(
+            OutcomeWindow.count(exposures, arms: 2, window: hour, now: start.addingTimeInterval(59 * 60)) == [
+                Proportion(successes: 0, trials: 0), Proportion(successes: 0, trials: 0),
+            ])
     }
 }

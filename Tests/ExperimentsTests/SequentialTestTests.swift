@@ -7,7 +7,8 @@ struct SequentialTestTests {
 
     @Test("mSPRT with tau² = 1e-4: 500/10,000 vs 600/10,000 gives Lambda 23.99 and p 0.0417")
     func mixtureSignificant() {
-        let lambda = SequentialTest.likelihoodRatio(control: control, treatment: .init(successes: 600, trials: 10_000), method: .mixtureSPRT(tau2: 1e-4))
+        let lambda = SequentialTest.likelihoodRatio(
+            control: control, treatment: .init(successes: 600, trials: 10_000), method: .mixtureSPRT(tau2: 1e-4))
         #expect(abs(lambda - 23.99) < 0.005)
         var p = AlwaysValidPValue()
         p.update(likelihoodRatio: lambda)
@@ -17,7 +18,8 @@ struct SequentialTestTests {
 
     @Test("mSPRT with tau² = 1e-4: 500/10,000 vs 560/10,000 gives Lambda 1.54 and p 0.649")
     func mixtureNotSignificant() {
-        let lambda = SequentialTest.likelihoodRatio(control: control, treatment: .init(successes: 560, trials: 10_000), method: .mixtureSPRT(tau2: 1e-4))
+        let lambda = SequentialTest.likelihoodRatio(
+            control: control, treatment: .init(successes: 560, trials: 10_000), method: .mixtureSPRT(tau2: 1e-4))
         #expect(abs(lambda - 1.54) < 0.005)
         var p = AlwaysValidPValue()
         p.update(likelihoodRatio: lambda)

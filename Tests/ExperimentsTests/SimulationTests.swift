@@ -64,7 +64,8 @@ struct SimulationTests {
         let falseWinners = outcome.sequentialWinners.reduce(0, +)
         print(
             "A/A: \(tests) tests, \(Self.looks) looks of \(Self.batchPerArm) per arm, rate \(Self.baseline): false winners "
-                + "always-valid \(Self.percent(falseWinners, of: tests)), naive z-test at every look \(Self.percent(outcome.naiveAnyLook, of: tests)), "
+                + "always-valid \(Self.percent(falseWinners, of: tests)), "
+                + "naive z-test at every look \(Self.percent(outcome.naiveAnyLook, of: tests)), "
                 + "naive z-test once at the end \(Self.percent(outcome.naiveFinalLook, of: tests))")
         #expect(Double(falseWinners) / Double(tests) <= 0.05)
         #expect(Double(outcome.naiveAnyLook) / Double(tests) > 0.10)
@@ -94,7 +95,8 @@ struct SimulationTests {
         let outcome = Self.simulate(tests: tests, rates: [Self.baseline, Self.baseline * (1 + fixedLift)], seed: 12)
         print(
             "A/B at the fixed-horizon lift \(Self.percent(Int((fixedLift * 1_000).rounded()), of: 1_000)): always-valid power "
-                + "\(Self.percent(outcome.sequentialWinners[1], of: tests)), naive z-test once at the end \(Self.percent(outcome.naiveFinalLook, of: tests))")
+                + "\(Self.percent(outcome.sequentialWinners[1], of: tests)), "
+                + "naive z-test once at the end \(Self.percent(outcome.naiveFinalLook, of: tests))")
         #expect(Double(outcome.sequentialWinners[1]) / Double(tests) < 0.80)
     }
 }
