@@ -42,6 +42,14 @@ struct CampaignController {
         }
     }
 
+    /// A page of campaigns with their stats, loaded for the whole page at once.
+    func details(_ campaigns: [Campaign], workspaceID: UUID) async throws -> [Detail] {
+        let page = try await services.database.read { sql in
+            try await CampaignStats.load(workspaceID: workspaceID, campaignIDs: campaigns.map(\.id), in: sql)
+        }
+        return campaigns.map { Detail(campaign: $0, stats: page.stats[$0.id] ?? CampaignStats(), reply_events: page.replyEvents[$0.id] ?? 0) }
+    }
+
     func campaign(_ context: AuthenticatedContext) async throws -> Campaign {
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let campaign = try await services.campaigns.find(workspaceID: context.access.workspaceID, id: id)
@@ -50,8 +58,8 @@ struct CampaignController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        var details: [Detail] = []
-        for campaign in try await services.campaigns.list(workspaceID: context.access.workspaceID) { details.append(try await detail(campaign)) }
+        let workspaceID = context.access.workspaceID
+        let details = try await details(try await services.campaigns.list(workspaceID: workspaceID), workspaceID: workspaceID)
         struct List: Encodable { let data: [Detail] }
         return try JSONResponse.make(List(data: details))
     }

@@ -17,24 +17,52 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
     public var suppressed = 0
     public var cost = 0.0
 
+    /// One campaign's stats.
     static func load(campaignID: UUID, in sql: any SQLDatabase) async throws -> CampaignStats {
-        guard let row = try await sql.raw(
+        guard let row = try await sql.raw("SELECT \(columns) FROM messages WHERE campaign_id = \(bind: campaignID)").first() else {
+            return CampaignStats()
+        }
+        return try decode(row)
+    }
+
+    /// A page of campaigns' stats in one grouped query, and their reply events in a second (an imported campaign has
+    /// events but no messages). A campaign without messages has no entry.
+    static func load(workspaceID: UUID, campaignIDs: [UUID], in sql: any SQLDatabase) async throws -> CampaignPageStats {
+        guard !campaignIDs.isEmpty else { return CampaignPageStats() }
+        var page = CampaignPageStats()
+        for row in try await sql.raw(
+            "SELECT campaign_id, \(columns) FROM messages WHERE campaign_id IN (\(binds: campaignIDs)) GROUP BY campaign_id"
+        ).all() {
+            page.stats[try row.decode(column: "campaign_id", as: UUID.self)] = try decode(row)
+        }
+        for row in try await sql.raw(
             """
-            SELECT COUNT(*) AS messages,
-                SUM(CASE WHEN status IN ('queued', 'sending') THEN 1 ELSE 0 END) AS waiting,
-                SUM(CASE WHEN accepted_at IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
-                SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS sent,
-                SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
-                SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) AS read_count,
-                SUM(CASE WHEN clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked,
-                SUM(click_count) AS clicks,
-                SUM(CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
-                SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
-                SUM(CASE WHEN status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
-                SUM(cost) AS cost
-            FROM messages WHERE campaign_id = \(bind: campaignID)
+            SELECT campaign_id, COUNT(*) AS n FROM message_events
+            WHERE workspace_id = \(bind: workspaceID) AND campaign_id IN (\(binds: campaignIDs)) AND type = 'replied'
+            GROUP BY campaign_id
             """
-        ).first() else { return CampaignStats() }
+        ).all() {
+            page.replyEvents[try row.decode(column: "campaign_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return page
+    }
+
+    static let columns: SQLQueryString = """
+        COUNT(*) AS messages,
+            SUM(CASE WHEN status IN ('queued', 'sending') THEN 1 ELSE 0 END) AS waiting,
+            SUM(CASE WHEN accepted_at IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
+            SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS sent,
+            SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+            SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) AS read_count,
+            SUM(CASE WHEN clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked,
+            SUM(click_count) AS clicks,
+            SUM(CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
+            SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+            SUM(CASE WHEN status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
+            SUM(cost) AS cost
+        """
+
+    static func decode(_ row: any SQLRow) throws -> CampaignStats {
         func int(_ column: String) throws -> Int { try row.decode(column: column, as: Int?.self) ?? 0 }
         return CampaignStats(
             messages: try int("messages"), waiting: try int("waiting"), accepted: try int("accepted"), sent: try int("sent"),
@@ -49,4 +77,10 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
         try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id = \(bind: campaignID) AND type = 'replied'")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
+}
+
+/// The stats of a page of campaigns, by campaign id.
+struct CampaignPageStats: Sendable {
+    var stats: [UUID: CampaignStats] = [:]
+    var replyEvents: [UUID: Int] = [:]
 }

@@ -15,9 +15,9 @@ extension WebPages {
     func campaignsPage(access: Access, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let currency = try await services.messaging.rates.table(workspaceID: access.workspaceID).currency
         var rows: [[String: Any]] = []
-        for campaign in try await services.messaging.campaigns.list(workspaceID: access.workspaceID) {
-            let detail = try await campaignAPI.detail(campaign)
-            let s = detail.stats
+        let campaigns = try await services.messaging.campaigns.list(workspaceID: access.workspaceID)
+        for detail in try await campaignAPI.details(campaigns, workspaceID: access.workspaceID) {
+            let (campaign, s) = (detail.campaign, detail.stats)
             rows.append([
                 "id": campaign.id.uuidString.lowercased(), "name": campaign.name, "status": campaign.status.rawValue,
                 "template": campaign.templateName ?? "—",
