@@ -43,3 +43,12 @@ public struct Dialect: Sendable {
     /// Row locking clause for claiming queued work; SQLite serialises writers instead.
     public var skipLocked: SQLQueryString { kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
 }
+
+extension Dialect {
+    /// An instant column (`table.column` when `table` is given) plus a bound number of seconds, as an instant: the end
+    /// of a message's outcome window (`accepted_at + window`) compared with another instant column.
+    public func plusSeconds(_ column: String, of table: String? = nil, _ seconds: Double) -> SQLQueryString {
+        let name: SQLQueryString = table.map { "\(ident: $0).\(ident: column)" } ?? "\(ident: column)"
+        return kind == .postgres ? "(\(name) + make_interval(secs => \(bind: seconds)))" : "(\(name) + \(bind: seconds))"
+    }
+}
