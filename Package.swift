@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "HeraldApp",
             dependencies: [
-                "Storage", "Contacts", "WhatsApp", "Segments",
+                "Storage", "Contacts", "WhatsApp", "Segments", "Experiments",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

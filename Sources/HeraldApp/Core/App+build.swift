@@ -28,6 +28,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     TemplateController(services: services.messaging, contacts: services.contacts).addRoutes(to: api)
     MediaController(media: services.messaging.media, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
     CampaignController(services: services.messaging, workspaces: services.workspaces).addRoutes(to: api)
+    ABTestController(services: services.messaging).addRoutes(to: api)
     MessagingSettingsController(services: services.messaging).addRoutes(to: api)
     SegmentController(segments: services.segments).addRoutes(to: api)
 

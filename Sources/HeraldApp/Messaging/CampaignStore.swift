@@ -15,22 +15,25 @@ public struct CampaignStore: Sendable {
     }
 
     public func insert(_ c: Campaign) async throws {
+        try await database.transaction { sql in try await insert(c, in: sql) }
+    }
+
+    /// Inserts within a caller's transaction (an A/B test stores its campaign, test and variations together).
+    func insert(_ c: Campaign, in sql: any SQLDatabase) async throws {
         let d = database.dialect
-        try await database.transaction { sql in
-            if try await sql.raw("SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name)").first() != nil {
-                throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
-            }
-            try await sql.raw(
-                """
-                INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
-                    media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at)
-                VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status.rawValue), \(bind: c.accountID),
-                    \(bind: c.templateID),
-                    \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
-                    \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
-                """
-            ).run()
+        if try await sql.raw("SELECT id FROM campaigns WHERE workspace_id = \(bind: c.workspaceID) AND name = \(bind: c.name)").first() != nil {
+            throw APIError(.conflict, "duplicate", "a campaign named \(c.name) already exists", field: "name")
         }
+        try await sql.raw(
+            """
+            INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
+                media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at)
+            VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status.rawValue), \(bind: c.accountID),
+                \(bind: c.templateID),
+                \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
+                \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
+            """
+        ).run()
     }
 
     /// Saves an edited draft or scheduled campaign; refuses once sending has begun. Its status is left as it is:
