@@ -97,7 +97,7 @@ private struct TestRow: Decodable {
     }
 }
 
-private struct VariationRow: Decodable {
+struct VariationRow: Decodable {
     let id: UUID, abTestId: UUID, position: Int, name: String, share: Int, templateId: UUID?, templateName: String?
     let templateLanguage: String?, variables: String, mediaId: UUID?, ctaUrl: String?
 

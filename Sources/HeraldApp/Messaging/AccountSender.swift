@@ -94,17 +94,19 @@ struct AccountSender: Sendable {
     func outcome(for recipient: Recipient, client: CloudAPIClient, cache: PreparedCampaigns) async -> SendOutcome {
         let prepared: PreparedCampaign
         do {
-            prepared = try await cache.prepared(recipient.campaignID)
+            prepared = try await cache.prepared(for: recipient)
         } catch let problem as CampaignProblem {
             return .holdCampaign(code: 0, detail: problem.message)
         } catch {
             // Preparing (e.g. uploading the header media) sends no message: a transport failure here is retried.
             return SendOutcome.from(error: error, attempts: recipient.attempts, sending: false)
         }
-        if prepared.template.category.uppercased() == "MARKETING" {
-            if recipient.consent != "opted_in" { return .skipped(reason: "the contact is \(recipient.consent.replacingOccurrences(of: "_", with: " "))") }
-            if recipient.address.isNANP { return .skipped(reason: "marketing templates are not delivered to +1 numbers") }
+        let marketing = prepared.template.category.uppercased() == "MARKETING"
+        // A test message is checked whatever its template's category (design section 2): the test is marketing.
+        if marketing || recipient.abPhase != nil || recipient.variationID != nil, recipient.consent != "opted_in" {
+            return .skipped(reason: "the contact is \(recipient.consent.replacingOccurrences(of: "_", with: " "))")
         }
+        if marketing, recipient.address.isNANP { return .skipped(reason: "marketing templates are not delivered to +1 numbers") }
         guard let address = recipient.address.message else { return .skipped(reason: "the contact has no phone number or WhatsApp user id") }
         do {
             let result = try await client.send(prepared.message(for: recipient, to: address))
@@ -120,12 +122,17 @@ struct CampaignProblem: Error {
     let message: String
 }
 
-/// Campaign, template and media id, loaded once per campaign by an account sender.
+/// Campaign, template and media id, loaded once per campaign (and per variation of an A/B test) by an account sender.
 actor PreparedCampaigns {
+    struct Key: Hashable {
+        let campaignID: UUID
+        let variationID: UUID?
+    }
+
     let services: MessagingServices
     let account: WhatsAppAccount
     let client: CloudAPIClient
-    var loaded: [UUID: PreparedCampaign] = [:]
+    var loaded: [Key: PreparedCampaign] = [:]
 
     init(services: MessagingServices, account: WhatsAppAccount, client: CloudAPIClient) {
         self.services = services
@@ -133,20 +140,31 @@ actor PreparedCampaigns {
         self.client = client
     }
 
-    func prepared(_ campaignID: UUID) async throws -> PreparedCampaign {
-        if let found = loaded[campaignID] { return found }
-        guard let campaign = try await services.campaigns.find(workspaceID: account.workspaceID, id: campaignID) else {
+    /// The content of the recipient's message: its variation's when it has one (the campaign row only mirrors the
+    /// control), else the campaign's.
+    func prepared(for recipient: Recipient) async throws -> PreparedCampaign {
+        let key = Key(campaignID: recipient.campaignID, variationID: recipient.variationID)
+        if let found = loaded[key] { return found }
+        guard let campaign = try await services.campaigns.find(workspaceID: account.workspaceID, id: key.campaignID) else {
             throw CampaignProblem(message: "the campaign was deleted")
         }
-        guard let templateID = campaign.templateID, let template = try await services.templates.find(workspaceID: account.workspaceID, id: templateID)
-        else { throw CampaignProblem(message: "the campaign's template no longer exists") }
+        var content = (templateID: campaign.templateID, variables: campaign.variables, mediaID: campaign.mediaID, owner: "campaign")
+        if let variationID = key.variationID {
+            // A variation that cannot be sent holds the campaign, and so the whole test: arms must not drift apart.
+            guard let variation = try await ABTestStore(database: services.database, campaigns: services.campaigns)
+                .variation(id: variationID, campaignID: key.campaignID)
+            else { throw CampaignProblem(message: "the A/B test's variation was deleted") }
+            content = (variation.templateID, variation.variables, variation.mediaID, "variation \(variation.name)")
+        }
+        guard let templateID = content.templateID, let template = try await services.templates.find(workspaceID: account.workspaceID, id: templateID)
+        else { throw CampaignProblem(message: "the \(content.owner)'s template no longer exists") }
         guard template.status == "APPROVED" else {
             throw CampaignProblem(message: "template \(template.name) is \(template.status)")
         }
         var header: HeaderMedia?
-        if let mediaID = campaign.mediaID {
+        if let mediaID = content.mediaID {
             guard let item = try await services.media.find(workspaceID: account.workspaceID, id: mediaID) else {
-                throw CampaignProblem(message: "the campaign's media was deleted")
+                throw CampaignProblem(message: "the \(content.owner)'s media was deleted")
             }
             let remote = try await services.media.remoteID(for: item, accountID: account.id, client: client)
             switch item.kind {
@@ -155,8 +173,8 @@ actor PreparedCampaigns {
             default: header = .document(.id(remote), filename: item.filename)
             }
         }
-        let prepared = PreparedCampaign(campaign: campaign, template: template, header: header)
-        loaded[campaignID] = prepared
+        let prepared = PreparedCampaign(campaign: campaign, template: template, header: header, variables: content.variables)
+        loaded[key] = prepared
         return prepared
     }
 }

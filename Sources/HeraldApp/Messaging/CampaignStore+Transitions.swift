@@ -6,7 +6,7 @@ enum CampaignSelection: Sendable {
     case one(workspaceID: UUID, id: UUID)
     /// The campaigns sending from an account.
     case account(UUID)
-    /// The campaigns of an account that use a template.
+    /// The campaigns of an account that use a template, themselves or in a variation of their A/B test.
     case template(accountID: UUID, name: String)
     /// Those whose scheduled time has come.
     case due(Date)
@@ -17,7 +17,11 @@ enum CampaignSelection: Sendable {
         switch self {
         case .one(let workspaceID, let id): "workspace_id = \(bind: workspaceID) AND id = \(bind: id)"
         case .account(let accountID): "account_id = \(bind: accountID)"
-        case .template(let accountID, let name): "account_id = \(bind: accountID) AND template_name = \(bind: name)"
+        case .template(let accountID, let name):
+            """
+            account_id = \(bind: accountID) AND (template_name = \(bind: name) OR id IN (
+                SELECT t.campaign_id FROM ab_tests t JOIN ab_test_variations v ON v.ab_test_id = t.id WHERE v.template_name = \(bind: name)))
+            """
         case .due(let now): "scheduled_at <= \(bind: now)"
         case .doneSending:
             """

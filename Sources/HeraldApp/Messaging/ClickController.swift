@@ -4,7 +4,7 @@ import SQLKit
 import Storage
 
 /// `GET /r/{token}`: the tracked link behind a campaign's URL button. Records the click and
-/// redirects to the campaign's destination with UTM parameters.
+/// redirects to the campaign's destination (an A/B test message's: its variation's) with UTM parameters.
 struct ClickController {
     let database: Database
     let web: WebConsole
@@ -20,8 +20,10 @@ struct ClickController {
             guard token.count <= 64,
                 let row = try await sql.raw(
                     """
-                    SELECT m.id, m.workspace_id, m.contact_id, m.campaign_id, m.variation_id, c.cta_url, c.name
-                    FROM messages m JOIN campaigns c ON c.id = m.campaign_id WHERE m.click_token = \(bind: token)
+                    SELECT m.id, m.workspace_id, m.contact_id, m.campaign_id, m.variation_id, COALESCE(v.cta_url, c.cta_url) AS cta_url,
+                        c.name
+                    FROM messages m JOIN campaigns c ON c.id = m.campaign_id LEFT JOIN ab_test_variations v ON v.id = m.variation_id
+                    WHERE m.click_token = \(bind: token)
                     """
                 ).first(),
                 let url = try row.decode(column: "cta_url", as: String?.self)

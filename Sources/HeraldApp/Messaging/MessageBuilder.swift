@@ -18,13 +18,18 @@ struct Recipient: Sendable {
     let country: String?
     let language: String?
     let attributes: [String: JSONValue]
+    /// 'test' or 'winner' for a message of an A/B test, nil otherwise.
+    var abPhase: String? = nil
 }
 
-/// Everything a campaign's messages share, loaded once when its first message is sent.
+/// Everything a campaign's messages share, loaded once when its first message is sent; for an A/B test, once per
+/// variation, whose template, variables and header media replace the campaign's (design section 3).
 struct PreparedCampaign: Sendable {
     let campaign: Campaign
     let template: StoredTemplate
     let header: HeaderMedia?
+    /// The campaign's variables, or its variation's.
+    let variables: [String: VariableSource]
 
     /// The string echoed back in every status webhook: ties the status to message, campaign and variation.
     static func callbackData(messageID: UUID, campaignID: UUID, variationID: UUID?) -> String {
@@ -51,13 +56,13 @@ struct PreparedCampaign: Sendable {
         let body = definition.bodyVariables.map { key in
             TemplateParameter(
                 name: definition.parameterFormat?.uppercased() == "NAMED" ? key : nil,
-                text: Self.value(campaign.variables[key], recipient: recipient)
+                text: Self.value(variables[key], recipient: recipient)
             )
         }
         let headerText = definition.headerVariables.map { key in
             TemplateParameter(
                 name: definition.parameterFormat?.uppercased() == "NAMED" ? key : nil,
-                text: Self.value(campaign.variables["header.\(key)"] ?? campaign.variables[key], recipient: recipient)
+                text: Self.value(variables["header.\(key)"] ?? variables[key], recipient: recipient)
             )
         }
         var urlButton: URLButtonParameter?

@@ -60,8 +60,8 @@ enum SendClaim {
             if ids.isEmpty { return .idle }
             let rows = try await sql.raw(
                 """
-                SELECT m.id, m.campaign_id, m.contact_id, m.variation_id, m.phone, m.bsuid, m.click_token, m.attempts, c.consent_status, c.name, c.email,
-                    c.city, c.country, c.language, \(d.jsonText("attributes", of: "c")) AS attributes
+                SELECT m.id, m.campaign_id, m.contact_id, m.variation_id, m.ab_phase, m.phone, m.bsuid, m.click_token, m.attempts, c.consent_status,
+                    c.name, c.email, c.city, c.country, c.language, \(d.jsonText("attributes", of: "c")) AS attributes
                 FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id IN (\(binds: ids))
                 """
             ).all()
@@ -97,7 +97,8 @@ enum SendClaim {
             attempts: try row.decode(column: "attempts", as: Int.self), consent: try row.decode(column: "consent_status", as: String.self),
             name: try row.decode(column: "name", as: String?.self), email: try row.decode(column: "email", as: String?.self),
             city: try row.decode(column: "city", as: String?.self), country: try row.decode(column: "country", as: String?.self),
-            language: try row.decode(column: "language", as: String?.self), attributes: attributes
+            language: try row.decode(column: "language", as: String?.self), attributes: attributes,
+            abPhase: try row.decode(column: "ab_phase", as: String?.self)
         )
     }
 }
