@@ -65,18 +65,6 @@ public struct ContactStore: Sendable {
         }
     }
 
-    /// The contact a WhatsApp user is: the one holding the BSUID, else the one holding the phone (E.164).
-    public func find(_ sql: any SQLDatabase, workspaceID: UUID, bsuid: String?, phone: String?) async throws -> UUID? {
-        if let bsuid,
-            let row = try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND bsuid = \(bind: bsuid)").first()
-        {
-            return try row.decode(column: "id", as: UUID.self)
-        }
-        guard let phone else { return nil }
-        return try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND phone = \(bind: phone)").first()?
-            .decode(column: "id", as: UUID.self)
-    }
-
     public func delete(workspaceID: UUID, id: UUID) async throws {
         let found = try await database.transaction { sql in
             try await sql.raw("DELETE FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) RETURNING id").first() != nil
