@@ -338,9 +338,11 @@ stage_browser() {
     return "$rc"
 }
 
-# stage_system: real `herald serve` and `herald simulator` processes, killed and restarted.
-stage_system() {
-    local artifacts="$ARTIFACTS_ROOT/system"
+# pytest_against_binaries NAME DIR TIMEOUT: a pytest suite that starts real `herald` processes, with its own
+# artifacts folder and PostgreSQL when there is one.
+pytest_against_binaries() {
+    local name="$1" dir="$2" timeout="$3"
+    local artifacts="$ARTIFACTS_ROOT/$name"
     rm -rf "$artifacts"
     mkdir -p "$artifacts"
     export HERALD_BIN HERALD_ARTIFACTS_DIR="$artifacts"
@@ -348,29 +350,19 @@ stage_system() {
         export HERALD_SYSTEM_PG_URL
         HERALD_SYSTEM_PG_URL=$(pg_url postgres)
     else
-        echo "WARNING: no PostgreSQL; the PostgreSQL system tests are skipped" >&2
+        echo "WARNING: no PostgreSQL; the PostgreSQL $name tests are skipped" >&2
     fi
     unset HERALD_DATABASE_URL
-    guarded "$SYSTEM_TIMEOUT" python3 -m pytest -q -p no:cacheprovider tests/system
+    guarded "$timeout" python3 -m pytest -q -p no:cacheprovider "$dir"
 }
+
+# stage_system: real `herald serve` and `herald simulator` processes, killed and restarted.
+stage_system() { pytest_against_binaries system tests/system "$SYSTEM_TIMEOUT"; }
 
 # stage_clients: pywa 4.5.0 against `herald simulator` (every webhook parsed) and Meta-shaped webhooks
 # posted to `herald serve` (SQLite, and PostgreSQL when there is one). A stage of its own: a
 # third-party client does not belong among the crash tests.
-stage_clients() {
-    local artifacts="$ARTIFACTS_ROOT/clients"
-    rm -rf "$artifacts"
-    mkdir -p "$artifacts"
-    export HERALD_BIN HERALD_ARTIFACTS_DIR="$artifacts"
-    if [ -n "${PG_PORT:-}" ]; then
-        export HERALD_SYSTEM_PG_URL
-        HERALD_SYSTEM_PG_URL=$(pg_url postgres)
-    else
-        echo "WARNING: no PostgreSQL; the PostgreSQL client test is skipped" >&2
-    fi
-    unset HERALD_DATABASE_URL
-    guarded "$CLIENT_TIMEOUT" python3 -m pytest -q -p no:cacheprovider tests/clients
-}
+stage_clients() { pytest_against_binaries clients tests/clients "$CLIENT_TIMEOUT"; }
 
 # ---------------------------------------------------------------- main
 
