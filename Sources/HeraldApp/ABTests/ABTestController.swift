@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// `/api/ab-tests`: create, list, read and change a draft test (design section 6). Start, stop, results, the decision
-/// and the planner come with the later commits of docs/design-ab-testing.md section 11.
+/// `/api/ab-tests`: create, list, read and change a draft test (design section 6). The other routes are in extensions,
+/// one file each: start (+Start), results, the decision and stop (+Decision), the planner (+Plan), live results (+Events).
 struct ABTestController {
     let services: MessagingServices
     var store: ABTestStore { ABTestStore(database: services.database, campaigns: services.campaigns) }
@@ -12,6 +12,10 @@ struct ABTestController {
         group.post("ab-tests/create", use: create)
         group.get("ab-tests/{id}", use: show)
         group.put("ab-tests/{id}/config", use: config)
+        addStartRoutes(to: group)
+        addDecisionRoutes(to: group)
+        addPlanRoutes(to: group)
+        addEventRoutes(to: group)
     }
 
     func test(_ context: AuthenticatedContext) async throws -> ABTest {
