@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// The simulator's own endpoints under `/_simulator` (not Meta's): ground truth, templates,
-/// behaviour, reset, simulated inbound messages and template status changes. No token needed.
+/// behaviour (the default, or one template's), reset, simulated inbound messages and template status changes. No token needed.
 struct ControlRoutes: Sendable {
     let state: SimulatorState
 
@@ -51,6 +51,18 @@ struct ControlRoutes: Sendable {
         group.put("behaviour") { request, _ in
             try await control(request, TemplateBehaviour.self) { behaviour in
                 await state.setBehaviour(behaviour)
+                return behaviour
+            }
+        }
+        // A template created through the Graph API has no behaviour of its own: give it one (design-ab-testing.md section 9).
+        group.put("templates/{name}/behaviour") { request, context in
+            let name = try context.parameters.require("name")
+            let language = request.uri.queryParameters["language"].map(String.init) ?? "en_US"
+            return try await control(request, TemplateBehaviour.self) { behaviour in
+                if let problem = behaviour.problem { throw HTTPError(.badRequest, message: problem) }
+                guard await state.setBehaviour(behaviour, name: name, language: language) else {
+                    throw HTTPError(.notFound, message: "no template \(name) in \(language)")
+                }
                 return behaviour
             }
         }
