@@ -52,7 +52,12 @@ struct TemplateBehaviourRouteTests {
             let body = Fixture.json(["clickRate": 0.4])
             let english = try await client.execute(uri: "/_simulator/templates/promo/behaviour", method: .put, headers: Self.json, body: body)
             #expect(english.status == .notFound)
-            let found = try await client.execute(uri: "/_simulator/templates/promo/behaviour?language=es", method: .put, headers: Self.json, body: body)
+            let found = try await client.execute(
+                uri: "/_simulator/templates/promo/behaviour?language=es",
+                method: .put,
+                headers: Self.json,
+                body: body
+            )
             #expect(found.status == .ok)
         }
         let record = await simulator.state.template(.init(name: "promo", language: "es"))
@@ -70,7 +75,10 @@ struct TemplateBehaviourRouteTests {
                 body: Fixture.json(["clickRate": 0.4])
             )
             #expect(unknown.status == .notFound)
-            for body in [ByteBuffer(string: "{not json"), Fixture.json(["clickRate": "high"]), Fixture.json(["clickRate": 1.5]), Fixture.json(["readDelay": -1])] {
+            for body in [
+                ByteBuffer(string: "{not json"), Fixture.json(["clickRate": "high"]), Fixture.json(["clickRate": 1.5]),
+                Fixture.json(["readDelay": -1]),
+            ] {
                 let bad = try await client.execute(uri: "/_simulator/templates/promo/behaviour", method: .put, headers: Self.json, body: body)
                 #expect(bad.status == .badRequest)
             }
