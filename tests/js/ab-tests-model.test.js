@@ -64,7 +64,7 @@ test("the create request carries every setting and each card in the API's shape"
 test("the planner request sends the shares when they add up, else the number of variations", () => {
   assert.deepEqual(model.planBody(form), {
     success_metric: "click", audience: { type: "segment", segment_id: "seg" }, test_percentage: 20, outcome_window_seconds: 3600,
-    shares: [50, 50]
+    template_id: "t1", shares: [50, 50]
   });
   const uneven = model.planBody({ ...form, variations: [{ share: "70" }, { share: "20" }] });
   assert.equal(uneven.variations, 2);

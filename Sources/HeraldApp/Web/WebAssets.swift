@@ -10,6 +10,9 @@ struct WebAssets: Sendable {
     let campaignsJS: [UInt8]
     /// The segment list's and builder's script.
     let segmentsJS: [UInt8]
+    /// The A/B test pages' script and its pure model (checked by `node --test tests/js`).
+    let abTestsJS: [UInt8]
+    let abTestsModelJS: [UInt8]
     let openAPI: [UInt8]
 
     static func load() async throws -> WebAssets {
@@ -21,7 +24,8 @@ struct WebAssets: Sendable {
         func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: root.appendingPathComponent(name))) }
         return WebAssets(
             library: library, css: try bytes("static/herald.css"), js: try bytes("static/herald.js"), campaignsJS: try bytes("static/campaigns.js"),
-            segmentsJS: try bytes("static/segments.js"),
+            segmentsJS: try bytes("static/segments.js"), abTestsJS: try bytes("static/ab-tests.js"),
+            abTestsModelJS: try bytes("static/ab-tests-model.js"),
             openAPI: try bytes("openapi.json")
         )
     }

@@ -15,7 +15,6 @@ public struct WebConsole: Sendable {
     ]
 
     static let coming: [String: String] = [
-        "/ab-tests": "Test 2 to 5 variations on a share of a segment with always-valid statistics, then send the winner to everyone else.",
         "/analytics": "Funnels per campaign and variation, conversions attributed from orders, cost from Meta's pricing, and ROI.",
         "/integrations": "Shopify and WooCommerce orders and products. WhatsApp accounts are in Settings → WhatsApp.",
     ]
@@ -39,6 +38,7 @@ public struct WebConsole: Sendable {
         router.post("settings/users", use: pages.createUser)
         addMessagingRoutes(to: router, pages: pages)
         addSegmentRoutes(to: router, pages: pages)
+        addABTestRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }

@@ -16,10 +16,12 @@ extension WebPages {
         let currency = try await services.messaging.rates.table(workspaceID: access.workspaceID).currency
         var rows: [[String: Any]] = []
         let campaigns = try await services.messaging.campaigns.list(workspaceID: access.workspaceID)
+        let tests = try await abTestStore.tests(workspaceID: access.workspaceID, campaignIDs: campaigns.map(\.id))
         for detail in try await campaignAPI.details(campaigns, workspaceID: access.workspaceID) {
             let (campaign, s) = (detail.campaign, detail.stats)
             rows.append([
                 "id": campaign.id.uuidString.lowercased(), "name": campaign.name, "status": campaign.status.rawValue,
+                "abTestID": Self.present(tests[campaign.id]?.id.uuidString.lowercased()),
                 "template": campaign.templateName ?? "—",
                 "audience": campaign.audienceSize.map(String.init) ?? (s.messages > 0 ? "\(s.messages)" : "—"),
                 "sent": s.sent, "delivered": s.delivered, "read": s.read, "clicked": s.clicked, "replied": s.replied, "failed": s.failed,
@@ -94,6 +96,7 @@ extension WebPages {
         let campaign = try await loadCampaign(context, access)
         var values = try await CampaignPageModel(pages: self, access: access, campaign: campaign).values()
         values.merge(try await alertValues(access, back: "/campaigns/\(campaign.id.uuidString.lowercased())")) { $1 }
+        values.merge(try await abTestLink(campaign)) { $1 }
         values.merge(extra) { $1 }
         values["pageScript"] = "campaigns.js"
         return console.render("campaign", title: campaign.name, path: "/campaigns", access: access, values: values, status: status)

@@ -96,6 +96,9 @@
       test_percentage: whole(form.testPercentage) || 0,
       outcome_window_seconds: whole(form.windowMinutes) === null ? 3600 : whole(form.windowMinutes) * 60
     };
+    // The control's template decides the +1 rule for marketing, so the count matches the freeze's.
+    var control = (form.variations || [])[0];
+    if (control && control.templateID) body.template_id = control.templateID;
     if (shares.every(function (s) { return s !== null; }) && sharesTotal(shares) === 100) body.shares = shares;
     else body.variations = shares.length;
     return body;
