@@ -92,14 +92,16 @@ struct ABTestController {
         try context.access.requireWrite()
         var test = try await test(context)
         let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
-        try reader.rejectUnknown(ABTestInput.configFields)
+        try reader.rejectUnknown(ABTestInput.configFields.union(ABTestInput.runningConfigFields))
+        if test.status == .running || test.status == .paused {
+            try await configRunning(test, reader: reader, actor: context.access.actor)
+            return try JSONResponse.make(try await self.test(id: test.id, workspaceID: test.workspaceID))
+        }
         guard test.status == .draft else {
             let field = reader.fields.keys.sorted().first
-            if test.status == .running || test.status == .paused {
-                throw APIError(.conflict, "not_editable_while_running", "a \(test.status.rawValue) test cannot change this", field: field)
-            }
             throw APIError(.conflict, "not_editable", "a \(test.status.rawValue) test can no longer be changed", field: field)
         }
+        if reader.has("paused") { throw APIError(.conflict, "invalid_transition", "a draft test cannot be paused; start it first", field: "paused") }
         guard var campaign = try await services.campaigns.find(workspaceID: test.workspaceID, id: test.campaignID) else {
             throw APIError.notFound("the A/B test's campaign")
         }

@@ -10,6 +10,8 @@ enum ABTestInput {
     /// The campaign's fields; with `campaign_id` they come from that campaign instead.
     static let campaignFields = ["name", "account_id", "audience"]
     static let configFields = settingsFields.union(campaignFields).union(["variations"])
+    /// What a running or paused test may still change.
+    static let runningConfigFields: Set<String> = ["duration_hours", "paused"]
     static let createFields = configFields.union(["campaign_id"])
     static let variationFields: Set<String> = ["name", "share", "template_id", "variables", "media_id", "cta_url"]
     static let maximumVariations = 5

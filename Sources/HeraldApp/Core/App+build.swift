@@ -63,12 +63,21 @@ public func buildApplication(
         background.append(
             JobWorker(
                 queue: services.jobs,
-                handlers: [ContactImportJob(database: database, contacts: services.contacts), CampaignStartJob(services: services.messaging)],
+                handlers: [
+                    ContactImportJob(database: database, contacts: services.contacts), CampaignStartJob(services: services.messaging),
+                    ABTestWinnerJob(database: database),
+                ],
                 logger: logger.with(label: "jobs")
             )
         )
         background.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
         background.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
+        background.append(
+            ABTestWorker(
+                database: database, store: ABTestStore(database: database, campaigns: services.messaging.campaigns),
+                interval: config.abTestEvaluationSeconds, logger: logger.with(label: "ab-tests")
+            )
+        )
         background.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
         )

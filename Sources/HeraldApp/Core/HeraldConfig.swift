@@ -24,6 +24,8 @@ public struct HeraldConfig: Sendable {
     public var sendInDoubtSeconds: Double = 600
     /// How often the background refresh re-evaluates each dynamic segment, in seconds.
     public var segmentRefreshSeconds: Double = 300
+    /// How often a running A/B test is evaluated, in seconds (design section 5).
+    public var abTestEvaluationSeconds: Double = 60
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
     public var sendPollSeconds: Double = 0.25
     /// Where accounts' access tokens may be sent: Meta, and hosts from `HERALD_ALLOWED_API_HOSTS` (a simulator, a proxy).
@@ -130,6 +132,12 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SEGMENT_REFRESH_SECONDS", "must be a number of seconds of at least 1, got '\(text)'")
             }
             config.segmentRefreshSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_AB_TEST_EVALUATION_SECONDS") {
+            guard let seconds = Double(text), seconds >= 0.1, seconds <= 3600 else {
+                throw ConfigError("HERALD_AB_TEST_EVALUATION_SECONDS", "must be a number of seconds from 0.1 to 3600, got '\(text)'")
+            }
+            config.abTestEvaluationSeconds = seconds
         }
         if let text = value(nil, "HERALD_QUERY_TIME_LIMIT_SECONDS") {
             guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {

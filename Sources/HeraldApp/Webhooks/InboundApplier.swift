@@ -49,7 +49,7 @@ struct InboundApplier {
             try await ConsentChange.optIn(contactID: match.id, source: .keyword, at: message.timestamp, in: sql)
         default: break
         }
-        try await recordReply(message, contactID: match.id)
+        try await recordReply(message, contactID: match.id, optsOut: intent == .optOut)
     }
 
     /// Completes the contact from the payload, applies identity changes that waited for what it learned, and reports
@@ -68,8 +68,9 @@ struct InboundApplier {
     }
 
     /// Links the reply to the campaign message it answers: by `context.id`, else the latest campaign
-    /// message to the contact in the last 72 hours.
-    func recordReply(_ message: InboundMessage, contactID: UUID) async throws {
+    /// message to the contact in the last 72 hours. An opt-out also marks the message (`opted_out_at`), so an A/B
+    /// test's reply metric does not count a STOP as a success and shows opt-outs per variation.
+    func recordReply(_ message: InboundMessage, contactID: UUID, optsOut: Bool = false) async throws {
         var target: (id: UUID, campaign: UUID, variation: UUID?)?
         if let context = message.contextID {
             target = try await sql.raw(
@@ -87,8 +88,12 @@ struct InboundApplier {
             ).first().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "campaign_id", as: UUID.self), try $0.decode(column: "variation_id", as: UUID?.self)) }
         }
         guard let target else { return }
+        let optOut: SQLQueryString = optsOut ? "opted_out_at = COALESCE(opted_out_at, \(bind: message.timestamp)), " : ""
         try await sql.raw(
-            "UPDATE messages SET replied_at = COALESCE(replied_at, \(bind: message.timestamp)), updated_at = \(bind: Date()) WHERE id = \(bind: target.id)"
+            """
+            UPDATE messages SET replied_at = COALESCE(replied_at, \(bind: message.timestamp)), \(optOut)updated_at = \(bind: Date())
+            WHERE id = \(bind: target.id)
+            """
         ).run()
         let detail = try String(decoding: JSONEncoder().encode(["type": message.type, "text": message.replyText ?? ""]), as: UTF8.self)
         try await EventWriter.insert(

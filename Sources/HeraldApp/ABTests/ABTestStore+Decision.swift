@@ -1,0 +1,138 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// Who decides a test, and with what authority: the worker holding the evaluation lease, or a person.
+enum ABTestDecider: Sendable, Equatable {
+    case worker(owner: String)
+    case person(actor: String, userID: UUID?)
+
+    var name: String {
+        switch self {
+        case .worker: "herald"
+        case .person(let actor, _): actor
+        }
+    }
+}
+
+/// A decision to store: the winner (or the recommendation, when a person must choose), how it was reached and why.
+struct ABTestVerdictRecord: Sendable {
+    enum Outcome: Sendable, Equatable {
+        /// The test is completed with this winner; `send` queues it to the remaining audience.
+        case winner(UUID, send: Bool)
+        /// The test waits for a person, with this recommendation (nil when there is none) and an alert.
+        case needsDecision(recommended: UUID?, alert: String)
+    }
+    var outcome: Outcome
+    /// `sequential`, `horizon`, `policy` or `manual`.
+    var kind: String
+    var reason: String
+}
+
+extension ABTestStore {
+    enum DecisionError: Error, Equatable {
+        /// A person decided first, or the worker lost its lease: nothing was written.
+        case superseded
+        /// A winner message has already been attempted: the decision can no longer change.
+        case winnerAlreadySending
+    }
+
+    /// Stores a decision in the caller's transaction (design section 5): the test row moves only from a status that
+    /// allows it (a worker only from `running`, while it holds the lease and before anyone chose a winner; a person from
+    /// `running`, `paused` or `deciding`, or from `completed` while no winner message was attempted), so of two deciders
+    /// exactly one wins. A winner with `send` queues job `ab_test.send_winner` in the same transaction, and switches
+    /// test messages not yet sent to the winner, so the decision and its send stand or fall together.
+    static func record(
+        _ record: ABTestVerdictRecord, testID: UUID, workspaceID: UUID, campaignID: UUID, by decider: ABTestDecider,
+        now: Date, dialect: Dialect, in sql: any SQLDatabase
+    ) async throws {
+        let userID: UUID? = if case .person(_, let id) = decider { id } else { nil }
+        guard let prior = try await sql.raw("SELECT status, winner_send FROM ab_tests WHERE id = \(bind: testID)").first() else {
+            throw DecisionError.superseded
+        }
+        let priorStatus = try prior.decode(column: "status", as: String.self)
+        let priorSend = try prior.decode(column: "winner_send", as: String.self)
+        let guardClause: SQLQueryString =
+            switch decider {
+            case .worker(let owner):
+                "status = 'running' AND winner_variation_id IS NULL AND evaluation_owner = \(bind: owner)"
+            case .person:
+                "(status IN ('running', 'paused', 'deciding') OR (status = 'completed' AND winner_send <> 'none'))"
+            }
+        let set: SQLQueryString
+        switch record.outcome {
+        case .winner(let winner, let send):
+            if case .person = decider {
+                // A change of winner after an automatic one: only while every winner message is still queued.
+                try await sql.raw(
+                    """
+                    UPDATE messages SET variation_id = \(bind: winner), updated_at = \(bind: now)
+                    WHERE campaign_id = \(bind: campaignID) AND ab_phase = 'winner' AND status = 'queued'
+                    """
+                ).run()
+                let attempted = try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM messages WHERE campaign_id = \(bind: campaignID) AND ab_phase = 'winner' AND status <> 'queued'
+                    """
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+                if attempted > 0 { throw DecisionError.winnerAlreadySending }
+            }
+            let winnerSend: SQLQueryString = send ? "CASE WHEN winner_send = 'queued' THEN 'queued' ELSE 'pending' END" : "'none'"
+            set = """
+                status = 'completed', winner_variation_id = \(bind: winner), recommended_variation_id = NULL,
+                    winner_send = \(winnerSend), ended_at = COALESCE(ended_at, \(bind: now))
+                """
+        case .needsDecision(let recommended, _):
+            set = "status = 'deciding', recommended_variation_id = \(bind: recommended)"
+        }
+        let moved = try await sql.raw(
+            """
+            UPDATE ab_tests SET \(set), decision_kind = \(bind: record.kind), decided_by = \(bind: decider.name),
+                decided_by_user_id = \(bind: userID), decision_reason = \(bind: record.reason), decided_at = \(bind: now),
+                evaluation_owner = NULL, evaluation_lease_until = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: testID) AND status = \(bind: priorStatus) AND winner_send = \(bind: priorSend) AND \(guardClause)
+            RETURNING id
+            """
+        ).first()
+        guard moved != nil else { throw DecisionError.superseded }
+        switch record.outcome {
+        case .winner(let winner, let send):
+            guard send else { return }
+            // Test messages not sent yet (a sequential stop can come before every test send went out) get the winner.
+            try await sql.raw(
+                """
+                UPDATE messages SET variation_id = \(bind: winner), ab_phase = 'winner', updated_at = \(bind: now)
+                WHERE campaign_id = \(bind: campaignID) AND ab_phase = 'test' AND status = 'queued'
+                """
+            ).run()
+            if priorSend == "none" {
+                try await JobQueue.enqueue(
+                    sql, dialect: dialect, workspaceID: workspaceID, kind: ABTestWinnerJob.kind, payload: #"{"ab_test_id":"\#(testID.uuidString.lowercased())"}"#
+                )
+            }
+            // A test the marketer paused sends again: choosing a winner is saying "go". (A campaign Herald held for a
+            // reason stays held.)
+            if priorStatus == "paused" {
+                try await CampaignStore.perform(.resume, on: .one(workspaceID: workspaceID, id: campaignID), in: sql)
+            }
+        case .needsDecision(_, let alert):
+            try await AlertStore.raise(workspaceID: workspaceID, level: "warning", kind: "ab_test_needs_decision", message: alert, campaignID: campaignID, in: sql)
+        }
+    }
+
+    /// Stops a test that has no winner yet: cancelled, with its campaign (queued messages are cancelled). False when it
+    /// was not in a status that can be stopped.
+    static func stop(testID: UUID, workspaceID: UUID, campaignID: UUID, by actor: String, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+        let moved = try await sql.raw(
+            """
+            UPDATE ab_tests SET status = 'cancelled', ended_at = \(bind: now), decision_reason = \(bind: "Stopped by \(actor) without a winner."),
+                decided_by = \(bind: actor), decided_at = \(bind: now), evaluation_owner = NULL, evaluation_lease_until = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: testID) AND status IN ('draft', 'running', 'paused', 'deciding')
+            RETURNING id
+            """
+        ).first()
+        guard moved != nil else { return false }
+        try await CampaignStore.perform(.cancel, on: .one(workspaceID: workspaceID, id: campaignID), reason: "the A/B test was stopped", in: sql)
+        return true
+    }
+}
