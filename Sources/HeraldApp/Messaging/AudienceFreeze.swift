@@ -14,6 +14,18 @@ struct AudienceFreeze: Sendable {
     /// started; a static one is its snapshot. Contacts known only by a BSUID are included; the +1 rule
     /// applies to their country as it does to +1 phones.
     func freeze(_ campaign: Campaign, category: String) async throws -> Int {
+        try await members(of: campaign, category: category) { page in try await insert(page, campaign: campaign) }
+        return try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM messages WHERE campaign_id = \(bind: campaign.id)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// The campaign's audience as ``freeze(_:category:)`` sends to it, handed to `page` in pages of at most `pageSize`
+    /// contacts in id order: opted in, in the segment (if any), and reachable by the template's category (the +1 rule
+    /// for marketing). An A/B test's freeze uses it too, so a test's audience is always the one its campaign would have.
+    /// A segment whose rules no longer fit throws the segment's 422 (or 409 `segment_missing`).
+    func members(of campaign: Campaign, category: String, _ page: ([(UUID, ContactAddress)]) async throws -> Void) async throws {
         let marketing = category.uppercased() == "MARKETING"
         func reachable(_ row: (UUID, ContactAddress)) -> Bool { !(marketing && row.1.isNANP) }
         if let filter = try await segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID) {
@@ -27,15 +39,15 @@ struct AudienceFreeze: Sendable {
             }
             var start = 0
             while start < members.count {
-                let page = members[start..<min(start + pageSize, members.count)]
-                try await insert(page.filter(reachable), campaign: campaign)
+                let rows = members[start..<min(start + pageSize, members.count)].filter(reachable)
+                if !rows.isEmpty { try await page(rows) }
                 start += pageSize
             }
         } else {
             var after: UUID?
             while true {
                 let cursor: SQLQueryString = after.map { " AND id > \(bind: $0)" } ?? ""
-                let page = try await database.read { sql in
+                let rows = try await database.read { sql in
                     try await sql.raw(
                         """
                         SELECT id, phone, bsuid FROM contacts
@@ -44,14 +56,12 @@ struct AudienceFreeze: Sendable {
                         """
                     ).all().map(Self.row)
                 }
-                guard let last = page.last else { break }
+                guard let last = rows.last else { break }
                 after = last.0
-                try await insert(page.filter(reachable), campaign: campaign)
-                if page.count < pageSize { break }
+                let reached = rows.filter(reachable)
+                if !reached.isEmpty { try await page(reached) }
+                if rows.count < pageSize { break }
             }
-        }
-        return try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM messages WHERE campaign_id = \(bind: campaign.id)").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import SQLKit
 import Storage
 
-/// Freezes a started campaign's audience into message rows. A job, so that a crash part-way
-/// is resumed by any process: the inserts are idempotent and sending begins with the first page.
+/// Freezes a started campaign's audience into message rows (an A/B test's through ``ABTestFreeze``). A job, so that a
+/// crash part-way is resumed by any process: the inserts are idempotent and sending begins with the first page.
 struct CampaignStartJob: JobHandler {
     static let kind = "campaign.start"
     var kind: String { Self.kind }
@@ -17,9 +17,17 @@ struct CampaignStartJob: JobHandler {
         }
         let category = try await campaign.templateID.asyncMap { try await services.templates.find(workspaceID: campaign.workspaceID, id: $0) }??
             .category ?? "MARKETING"
+        let audience = AudienceFreeze(database: services.database, segments: services.segments)
+        let tests = ABTestStore(database: services.database, campaigns: services.campaigns)
         let size: Int
         do {
-            size = try await AudienceFreeze(database: services.database, segments: services.segments).freeze(campaign, category: category)
+            // A campaign with an A/B test sends only its test audience now, each contact its variation.
+            if let test = try await tests.freezePlan(campaignID: campaign.id) {
+                guard test.status != .cancelled else { return "{\"skipped\":\"A/B test cancelled\"}" }
+                size = try await ABTestFreeze(store: tests, audience: audience).freeze(test, campaign: campaign, category: category)
+            } else {
+                size = try await audience.freeze(campaign, category: category)
+            }
         } catch let error as APIError where error.status == .unprocessableContent || error.code == "segment_missing" {
             // The audience segment's rules no longer fit (a used segment changed, a field changed type): hold the
             // campaign with the reason rather than leave it sending with nobody to send to.

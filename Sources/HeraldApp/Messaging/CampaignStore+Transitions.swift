@@ -10,7 +10,8 @@ enum CampaignSelection: Sendable {
     case template(accountID: UUID, name: String)
     /// Those whose scheduled time has come.
     case due(Date)
-    /// Those whose audience is frozen and that have no message queued or being sent.
+    /// Those whose audience is frozen and that have no message queued or being sent, and whose A/B test (if any) is
+    /// decided with its winner queued: a test's campaign has sent only its test messages until then.
     case doneSending
 
     var condition: SQLQueryString {
@@ -27,6 +28,8 @@ enum CampaignSelection: Sendable {
             """
             audience_size IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sending'))
+              AND NOT EXISTS (SELECT 1 FROM ab_tests t WHERE t.campaign_id = campaigns.id
+                  AND (t.status IN ('draft', 'running', 'paused', 'deciding') OR t.winner_send = 'pending'))
             """
         }
     }
