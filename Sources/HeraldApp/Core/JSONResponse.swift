@@ -4,14 +4,19 @@ import Hummingbird
 /// Encodes API answers with stable key order, snake_case names chosen by each type and ids in lower case.
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let body = ResponseBody(byteBuffer: ByteBuffer(data: try data(value)))
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: body)
+    }
+
+    /// The same JSON as an answer's body, on one line (the live results stream sends it as an event's data).
+    static func data(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISODate.format(date))
         }
-        let data = try encoder.encode(LowercaseIDs(value))
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        return try encoder.encode(LowercaseIDs(value))
     }
 }
 
