@@ -122,6 +122,32 @@ struct ABTestFreezeTests {
         }
     }
 
+    @Test("a test whose audience segment is gone holds its campaign, as a campaign's start does, and freezes nothing", arguments: Engine.available)
+    func unresolvable(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let base = try await ABTestFixture.make(app)
+            let created = try await app.request(
+                .post,
+                "/api/ab-tests/create",
+                json: base.body([base.variation("A", "spring_sale"), base.variation("B", "spring_sale_bold")])
+            )
+            #expect(created.status == .created, "\(created.text)")
+            let f = ABTestStartFixture(base: base, test: created.json)
+            #expect(try await f.start().status == .ok)
+            try await f.housekeeping()
+            try await app.database.transaction { sql in
+                try await sql.raw("DELETE FROM segments WHERE id = \(bind: UUID(uuidString: base.segmentID)!)").run()
+            }
+            try await f.runStartJobs()
+            let campaign = try await f.campaign()
+            #expect(campaign["status"].string == "paused", "\(campaign)")
+            #expect(campaign["status_reason"].string?.hasPrefix("held: the audience cannot be resolved") == true, "\(campaign)")
+            #expect(try await f.assignments().isEmpty)
+            #expect(try await f.messages().isEmpty)
+            #expect(try await f.freezeState().frozen == nil)
+        }
+    }
+
     @Test("a campaign does not complete while its test is undecided or its winner not yet queued", arguments: Engine.available)
     func completionGuard(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
