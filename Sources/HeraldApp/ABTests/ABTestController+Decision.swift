@@ -50,6 +50,8 @@ extension ABTestController {
             }
         } catch ABTestStore.DecisionError.winnerAlreadySending {
             throw APIError(.conflict, "winner_already_sending", "the winner is already being sent; the decision can no longer change", field: "variation_id")
+        } catch ABTestStore.DecisionError.audienceNotReady {
+            throw APIError(.conflict, "audience_not_ready", "the test's audience is still being prepared; try again in a few seconds", field: nil)
         } catch ABTestStore.DecisionError.superseded {
             throw APIError(.conflict, "invalid_transition", "the test changed meanwhile and cannot be decided now; reload it", field: nil)
         }

@@ -35,6 +35,8 @@ extension ABTestStore {
         case superseded
         /// A winner message has already been attempted: the decision can no longer change.
         case winnerAlreadySending
+        /// The test's audience is still being frozen: nothing can be decided for a moment.
+        case audienceNotReady
     }
 
     /// Stores a decision in the caller's transaction (design section 5): the test row moves only from a status that
@@ -47,11 +49,15 @@ extension ABTestStore {
         now: Date, dialect: Dialect, in sql: any SQLDatabase
     ) async throws {
         let userID: UUID? = if case .person(_, let id) = decider { id } else { nil }
-        guard let prior = try await sql.raw("SELECT status, winner_send FROM ab_tests WHERE id = \(bind: testID)").first() else {
+        guard let prior = try await sql.raw("SELECT status, winner_send, test_queued_at FROM ab_tests WHERE id = \(bind: testID)").first() else {
             throw DecisionError.superseded
         }
         let priorStatus = try prior.decode(column: "status", as: String.self)
         let priorSend = try prior.decode(column: "winner_send", as: String.self)
+        // Until the freeze has queued the test messages there is no remaining audience to send a winner to.
+        if try prior.decode(column: "test_queued_at", as: Date?.self) == nil, priorStatus == "running" || priorStatus == "paused" {
+            throw DecisionError.audienceNotReady
+        }
         let guardClause: SQLQueryString =
             switch decider {
             case .worker(let owner):

@@ -32,6 +32,7 @@ struct LiveStack {
 
     static func with(
         _ engine: Engine, simulator simulatorConfig: (inout SimulatorConfig) -> Void = { _ in },
+        herald heraldConfig: (inout HeraldConfig) -> Void = { _ in },
         _ body: @escaping @Sendable (LiveStack) async throws -> Void
     ) async throws {
         let test = try await TestDatabase.make(engine)
@@ -42,6 +43,7 @@ struct LiveStack {
         config.publicURL = "http://127.0.0.1:\(heraldPort)"
         config.allowedAPIHosts = .loopback  // the simulator
         config.sendInDoubtSeconds = 30
+        heraldConfig(&config)
         let setup = try await Database.open(test.url, logger: TestDatabase.logger, maxConnections: 1)
         try await Migrator().migrate(setup, logger: TestDatabase.logger)
         let (_, key) = try await WorkspaceStore(database: setup).create(name: "E2E", defaultCountry: "IN")
