@@ -357,6 +357,9 @@ pytest_against_binaries() {
 }
 
 # stage_system: real `herald serve` and `herald simulator` processes, killed and restarted.
+# The console scripts' pure model files (tests/js), with Node's own test runner: no packages, no browser.
+stage_js() { node --test tests/js/; }
+
 stage_system() { pytest_against_binaries system tests/system "$SYSTEM_TIMEOUT"; }
 
 # stage_clients: pywa 4.5.0 against `herald simulator` (every webhook parsed) and Meta-shaped webhooks
@@ -393,6 +396,8 @@ elif [ "$build_ok" != 1 ]; then
 else
     run_stage "swift test" stage_swift_test
 fi
+
+run_stage "javascript unit tests" stage_js
 
 if [ "$SKIP_BROWSER" = 1 ]; then
     skip_stage "browser tests (SQLite)" "SKIP_BROWSER=1"
