@@ -88,13 +88,15 @@ class Stack:
         self.logs.append(self.workdir / f"{name}.log")
         return subprocess.Popen([BIN, *args], stdout=log, stderr=subprocess.STDOUT, env=env)
 
-    def start_simulator(self, throughput):
+    def start_simulator(self, throughput, templates=None):
+        """`templates`: a JSON file of templates (`herald simulator --templates`) instead of the demo ones."""
         self.sim = self.spawn(
             "simulator",
             [
                 "simulator", "--port", str(self.sim_port), "--webhook-url", f"http://127.0.0.1:{self.webhook_port}/webhooks/whatsapp",
                 "--app-secret", APP_SECRET, "--access-token", TOKEN, "--throughput", str(throughput), "--time-scale", "0.02",
                 "--seed", "11", "--link-base", f"http://127.0.0.1:{self.webhook_port}", "--log-level", "warning", "--batch-size", "100",
+                *(["--templates", str(templates)] if templates else []),
             ],
         )
         wait_until(lambda: self.truth() is not None, 30, "the simulator")
