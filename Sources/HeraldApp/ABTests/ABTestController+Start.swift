@@ -20,9 +20,10 @@ extension ABTestController {
         }
         try await checkSendable(test, campaign: campaign)
         try await store.start(test)
-        // The planner's warnings (design section 8: a test that cannot detect a realistic lift) are added here.
-        let warnings: [String] = []
-        return try JSONResponse.make(StartedTest(test: try await self.test(id: test.id, workspaceID: test.workspaceID), warnings: warnings))
+        let started = try await self.test(id: test.id, workspaceID: test.workspaceID)
+        // The planner's warnings (design section 8): a test that cannot detect a realistic lift, or arms too small to decide.
+        let warnings = try await ABTestPlanner.warnings(for: started, services: services)
+        return try JSONResponse.make(StartedTest(test: started, warnings: warnings))
     }
 
     /// What `POST /api/campaigns/{id}/schedule` checks, for the campaign and for each variation as if it were the

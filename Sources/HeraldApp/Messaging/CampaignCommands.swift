@@ -24,9 +24,21 @@ struct CampaignCommands {
         }
     }
 
+    /// A campaign with an A/B test is started, paused, resumed, stopped and changed through its test, which moves both
+    /// together (and mirrors the control into the campaign): acting on the campaign alone would leave them apart.
+    func refuseIfTested(_ campaign: Campaign) async throws {
+        if try await ABTestStore(database: services.database, campaigns: services.campaigns).hasTest(campaignID: campaign.id) {
+            throw APIError(
+                .conflict, "managed_by_ab_test",
+                "campaign \(campaign.name) is sent by its A/B test: start, pause, stop or change it on the test (/api/ab-tests)"
+            )
+        }
+    }
+
     /// Sends at `at` (now when it has come): the send loop starts scheduled campaigns whose time has come.
     func schedule(_ campaign: Campaign, at: Date) async throws {
         guard campaign.status.allows(.schedule) else { throw Self.refused(.schedule, campaign) }
+        try await refuseIfTested(campaign)
         try await checkSendable(campaign)
         let scheduled = { var c = campaign; c.scheduledAt = at; return c }()
         let moved = try await services.database.transaction { sql in
@@ -36,9 +48,13 @@ struct CampaignCommands {
         guard moved else { throw Self.refused(.schedule, campaign) }
     }
 
-    func pause(_ c: Campaign) async throws { try await perform(.pause, c) }
+    func pause(_ c: Campaign) async throws {
+        try await refuseIfTested(c)
+        try await perform(.pause, c)
+    }
 
     func resume(_ c: Campaign) async throws {
+        try await refuseIfTested(c)
         if let accountID = c.accountID, let account = try await services.accounts.find(workspaceID: c.workspaceID, id: accountID),
             account.status != "active"
         {
@@ -51,7 +67,10 @@ struct CampaignCommands {
         try await perform(.resume, c)
     }
 
-    func cancel(_ c: Campaign) async throws { try await perform(.cancel, c) }
+    func cancel(_ c: Campaign) async throws {
+        try await refuseIfTested(c)
+        try await perform(.cancel, c)
+    }
 
     /// A marketer's action on one campaign; a move the transition table does not allow is a 409 `invalid_transition`.
     func perform(_ action: CampaignAction, _ c: Campaign) async throws {

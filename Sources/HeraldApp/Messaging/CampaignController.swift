@@ -129,6 +129,7 @@ struct CampaignController {
         guard campaign.isEditable else {
             throw APIError(.conflict, "not_editable", "a \(campaign.status.rawValue) campaign can no longer be changed")
         }
+        try await commands.refuseIfTested(campaign)
         let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
         try await apply(reader, to: &campaign, workspaceID: context.access.workspaceID)
         try await services.campaigns.update(campaign)

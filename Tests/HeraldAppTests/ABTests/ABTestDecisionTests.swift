@@ -264,3 +264,21 @@ struct ABTestDecisionTests {
         }
     }
 }
+
+extension ABTestDecisionTests {
+    @Test("a tested campaign is changed, started, paused and stopped only through its test", arguments: Engine.available)
+    func campaignRoutesRefuse(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await ABTestFixture.make(app)
+            let created = try await app.request(.post, "/api/ab-tests/create", json: f.body([f.variation("A", "spring_sale"), f.variation("B", "spring_sale_bold")]))
+            let campaign = created.json["campaign_id"].string!
+            expectError(try await app.request(.patch, "/api/campaigns/\(campaign)", json: #"{"name":"Other"}"#), .conflict, code: "managed_by_ab_test")
+            expectError(try await app.request(.post, "/api/campaigns/\(campaign)/schedule"), .conflict, code: "managed_by_ab_test")
+            expectError(try await app.request(.post, "/api/campaigns/\(campaign)/cancel"), .conflict, code: "managed_by_ab_test")
+            #expect(try await Self.value(app, "SELECT status AS v FROM campaigns WHERE id = \(bind: UUID(uuidString: campaign)!)", as: String.self) == "draft")
+            let running = try await ABTestResultsTests.running(f, name: "Running", rows: [Row(arm: 0, accepted: -10)], now: Date())
+            expectError(try await app.request(.post, "/api/campaigns/\(running.campaignID)/pause"), .conflict, code: "managed_by_ab_test")
+            #expect(try await Self.value(app, "SELECT status AS v FROM campaigns WHERE id = \(bind: running.campaignID)", as: String.self) == "sending")
+        }
+    }
+}

@@ -20,7 +20,8 @@ struct ABTestStartTests {
             let test = response.json
             #expect(test["id"].string == f.id)
             #expect(test["status"].string == "running")
-            #expect(test["warnings"] == .array([]), "the planner's warnings; none yet")
+            // A handful of contacts split three ways: the planner warns that Herald will not decide by itself.
+            #expect(test["warnings"].array.contains { $0.string?.contains("decides by itself only once every variation has 100") == true }, "\(test["warnings"])")
             #expect(test["variations"].array.count == 3)
             let started = try #require(test["started_at"].string.flatMap(Self.date))
             let ends = try #require(test["ends_at"].string.flatMap(Self.date))
