@@ -80,7 +80,14 @@ struct ABTestWorker: Service {
     /// next one or stores the decision (and queues the winner's send).
     func evaluate(_ test: ABTest, now: Date) async throws {
         let evaluation = try await ABTestResultsReader(database: database).evaluate(test, now: now)
-        let record = evaluation.decision.flatMap { Self.verdict(test, decision: $0, atHorizon: evaluation.atHorizon) }
+        let record =
+            if let decision = evaluation.decision {
+                Self.verdict(test, decision: decision, atHorizon: evaluation.atHorizon)
+            } else if evaluation.atHorizon {
+                Self.nothingToCompare(test)
+            } else {
+                nil as ABTestVerdictRecord?
+            }
         let dialect = database.dialect
         let owner = owner
         let next = now.addingTimeInterval(interval)
@@ -161,6 +168,21 @@ struct ABTestWorker: Service {
                 kind: "horizon", reason: reason
             )
         }
+    }
+
+    /// The end came and no test message was ever exposed (an empty audience, or every send failed): nothing to compare,
+    /// so a person decides (the control is kept under the `control` policy).
+    static func nothingToCompare(_ test: ABTest) -> ABTestVerdictRecord {
+        let reason = "The test ended without any message that could be compared."
+        if test.settings.inconclusivePolicy == .control, test.settings.autoSendWinner {
+            return ABTestVerdictRecord(
+                outcome: .winner(test.variations[0].id, send: true), kind: "policy", reason: "\(reason) By the test's policy the control is kept."
+            )
+        }
+        return ABTestVerdictRecord(
+            outcome: .needsDecision(recommended: nil, alert: "A/B test \(test.name) ended without any message that could be compared; check its audience and choose what to send."),
+            kind: "horizon", reason: reason
+        )
     }
 
     /// Appends the look (its number is unique per test, so two writers of one look cannot both succeed), keeps each

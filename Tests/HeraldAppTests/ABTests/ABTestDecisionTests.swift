@@ -282,3 +282,21 @@ extension ABTestDecisionTests {
         }
     }
 }
+
+extension ABTestDecisionTests {
+    @Test("a test whose end came with nothing to compare waits for a person instead of running forever", arguments: Engine.available)
+    func emptyAtHorizon(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await ABTestFixture.make(app)
+            let now = Date()
+            let test = try await ABTestResultsTests.running(f, rows: [Row(arm: 0, accepted: nil, status: "failed")], now: now)
+            try await app.database.transaction { sql in
+                try await sql.raw("UPDATE ab_tests SET ends_at = \(bind: now.addingTimeInterval(-60)) WHERE id = \(bind: test.id)").run()
+            }
+            #expect(try await Self.worker(app).evaluateDue(now: now))
+            let decided = try await Self.find(f, test.id)
+            #expect(decided.status == .deciding)
+            #expect(decided.decision?.reason?.contains("without any message") == true)
+        }
+    }
+}
