@@ -13,7 +13,8 @@ struct Demo: AsyncParsableCommand {
             The first run creates the data folder (default ./herald-demo), a workspace, an owner login, \
             about 20,000 contacts with orders and message history, and a WhatsApp account pointing at a \
             Cloud API simulator started beside the server; it then sends a demo campaign through the \
-            simulator. Later runs reuse the data. It prints the console URL and the credentials, then \
+            simulator and runs an A/B test of two wordings whose simulated readers truly differ. Later \
+            runs reuse the data. It prints the console URL and the credentials, then \
             serves until stopped (Ctrl-C).
             """
     )
@@ -53,6 +54,8 @@ struct Demo: AsyncParsableCommand {
         var (config, database) = try await openMigrated(try ConfigOptions.parse(arguments))
         let url = "http://\(config.host == "0.0.0.0" ? "127.0.0.1" : config.host):\(config.port)"
         config.publicURL = url
+        // The demo A/B test's page should move while someone watches: look every 10 s unless told otherwise.
+        if Self.setting(nil, "HERALD_AB_TEST_EVALUATION_SECONDS") == nil { config.abTestEvaluationSeconds = 10 }
         // The demo's account points at the simulator on this machine; only that port is allowed besides Meta.
         config.allowedAPIHosts = try CloudAPIHosts(parsing: "127.0.0.1:\(simulatorPort)")
         let credentials: (key: String?, password: String)
@@ -89,13 +92,14 @@ struct Demo: AsyncParsableCommand {
             ),
             logger: Logging.logger(config, label: "simulator")
         )
-        for template in DemoCatalog.templates(linkBase: url) { await simulator.addTemplate(template) }
+        for template in DemoCatalog.templates(linkBase: url) + [DemoCatalog.abVariant(linkBase: url)] { await simulator.addTemplate(template) }
         let account = whatsapp.account
         let app = try await buildApplication(config: config, logger: logger) { services in
             [
                 simulator.makeApplication(),
                 DemoCampaignDriver(
-                    services: services.messaging, accountID: account.id, workspaceID: account.workspaceID, logger: logger, report: { say($0) }
+                    services: services.messaging, accountID: account.id, workspaceID: account.workspaceID, logger: logger, baseURL: url,
+                    report: { say($0) }
                 ),
             ]
         }

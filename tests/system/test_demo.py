@@ -2,13 +2,15 @@
 
 import contextlib
 import os
+import re
 import subprocess
 
+import pytest
 from conftest import BIN, free_port, http, wait_until
 
 
 @contextlib.contextmanager
-def running_demo(workdir, env_settings, flags, port):
+def running_demo(workdir, env_settings, flags, port, contacts=200):
     """Starts `herald demo` in `workdir` with these HERALD_* variables and flags; yields once it answers on `port`."""
     env = dict(os.environ)
     env.pop("HERALD_DATABASE_URL", None)
@@ -16,7 +18,7 @@ def running_demo(workdir, env_settings, flags, port):
     log_path = workdir / "demo.log"
     with open(log_path, "ab") as log:
         demo = subprocess.Popen(
-            [os.path.abspath(BIN), "demo", "--contacts", "200", "--simulator-port", str(free_port()), *flags],
+            [os.path.abspath(BIN), "demo", "--contacts", str(contacts), "--simulator-port", str(free_port()), *flags],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir,
         )
     try:
@@ -48,6 +50,30 @@ def test_demo_flags_win_over_the_environment(workdir):
     with running_demo(workdir, settings, ["--port", str(flag_port), "--data-dir", str(data)], flag_port):
         assert (data / "herald.sqlite").exists()
         assert not (workdir / "env-data").exists()
+
+
+def test_demo_ab_test_finds_the_better_wording(workdir):
+    """The demo's A/B test (spring_sale against spring_sale_bold, which the simulator makes clicked about twice as
+    often) is created and started through the API after the demo campaign; when it exists, wait for its winner."""
+    port = free_port()
+    with running_demo(workdir, {"HERALD_PORT": str(port), "HERALD_DATA_DIR": str(workdir / "ab-data")}, [], port, contacts=8000) as log:
+        key = wait_until(lambda: re.search(r"API key:\s+(\S+)", log.read_text()), 60, "the demo's API key").group(1)
+        base = f"http://127.0.0.1:{port}"
+
+        def demo_test():
+            status, body = http("GET", f"{base}/api/ab-tests", key=key)
+            assert status == 200, body
+            return next((t for t in body["data"] if t["name"] == "Spring sale wording (demo)"), None)
+
+        try:
+            test = wait_until(demo_test, 240, "the demo A/B test")
+        except AssertionError:
+            pytest.skip("herald demo made no A/B test: " + log.read_text()[-2000:])
+        assert [v["template_name"] for v in test["variations"]] == ["spring_sale", "spring_sale_bold"]
+        decided = wait_until(lambda: (t := demo_test()) and t["winner_variation_id"] and t, 600, "the demo A/B test's winner", interval=2)
+        winner = next(v for v in decided["variations"] if v["id"] == decided["winner_variation_id"])
+        assert winner["name"] == "B", decided
+        wait_until(lambda: "demo A/B test completed: declared variation B" in log.read_text(), 60, "the demo's decision line")
 
 
 def _ready(port):

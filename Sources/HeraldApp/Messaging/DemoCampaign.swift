@@ -34,19 +34,25 @@ public enum DemoWhatsApp {
 }
 
 /// Once the server is up: syncs the demo account's templates and, on the first run, sends the demo
-/// campaign to every opted-in contact, then reports its results.
+/// campaign to every opted-in contact, then reports its results; then, given Herald's address, runs the demo A/B test
+/// through the HTTP API (``DemoABTest``) and reports its decision.
 public struct DemoCampaignDriver: Service {
     let services: MessagingServices
     let accountID: UUID
     let workspaceID: UUID
     let report: @Sendable (String) -> Void
     let logger: Logger
+    let baseURL: String?
 
-    public init(services: MessagingServices, accountID: UUID, workspaceID: UUID, logger: Logger, report: @escaping @Sendable (String) -> Void) {
+    public init(
+        services: MessagingServices, accountID: UUID, workspaceID: UUID, logger: Logger, baseURL: String? = nil,
+        report: @escaping @Sendable (String) -> Void
+    ) {
         self.services = services
         self.accountID = accountID
         self.workspaceID = workspaceID
         self.logger = logger
+        self.baseURL = baseURL
         self.report = report
     }
 
@@ -72,6 +78,14 @@ public struct DemoCampaignDriver: Service {
             }
         }
         report("synced \(synced) templates from the simulator")
+        try await sendCampaign()
+        if let baseURL {
+            try await DemoABTest(services: services, workspaceID: workspaceID, accountID: accountID, baseURL: baseURL, report: report).run()
+        }
+    }
+
+    /// The demo campaign, on the first run only: sent to every opted-in contact, its results reported once it ends.
+    func sendCampaign() async throws {
         let existing = try await services.campaigns.list(workspaceID: workspaceID)
         if existing.contains(where: { $0.name == DemoWhatsApp.campaignName }) { return }
         guard let template = try await services.templates.list(workspaceID: workspaceID, accountID: accountID).first(where: { $0.name == "spring_sale" })
@@ -90,14 +104,28 @@ public struct DemoCampaignDriver: Service {
             guard let current = try await services.campaigns.find(workspaceID: workspaceID, id: campaign.id), current.status != .scheduled,
                 current.status != .sending
             else { continue }
-            // Leave time for the last reads, clicks and replies to arrive.
-            try await Task.sleep(for: .seconds(5))
-            let stats = try await services.database.read { sql in try await CampaignStats.load(campaignID: campaign.id, in: sql) }
+            let stats = try await settled(campaignID: campaign.id)
             report(
                 "demo campaign \(current.status.rawValue): \(stats.accepted) sent, \(stats.delivered) delivered, \(stats.read) read, "
                     + "\(stats.clicked) clicked, \(stats.replied) replied, \(stats.failed) failed"
             )
             return
         }
+    }
+
+    /// The campaign's numbers once its statuses, reads, clicks and replies have stopped arriving (6 s without change, at
+    /// most 3 minutes). Sending ends long before the simulator's webhooks do; the demo A/B test starts only after them,
+    /// since its own events would otherwise queue behind this backlog and arrive after its outcome window.
+    func settled(campaignID: UUID) async throws -> CampaignStats {
+        var last = CampaignStats()
+        var quiet = 0
+        for _ in 0..<90 {
+            let stats = try await services.database.read { sql in try await CampaignStats.load(campaignID: campaignID, in: sql) }
+            quiet = stats == last ? quiet + 1 : 0
+            last = stats
+            if quiet >= 3 { break }
+            try await Task.sleep(for: .seconds(2))
+        }
+        return last
     }
 }
