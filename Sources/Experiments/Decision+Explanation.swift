@@ -7,7 +7,10 @@ extension Decision {
         func others(than arm: Int) -> String { list(names.indices.filter { $0 != arm }.map { names[$0] }) }
         switch decision.verdict {
         case .winner(let arm):
-            return "\(names[arm]) is better than \(others(than: arm)): the evidence is strong enough to stop."
+            // The test compares each variation with the control only: with three or more, a treatment's win says it beat
+            // the control, not the other treatments (it is the largest significant lift among those that passed).
+            let beaten = arm == 0 || names.count == 2 ? others(than: arm) : "\(control), the control"
+            return "\(names[arm]) is better than \(beaten): the evidence is strong enough to stop."
         case .sampleRatioMismatch:
             let counts = list(decision.sampleRatio.observed.map { $0.formatted() })
             return "The variations received \(counts) messages, which does not match their planned shares "

@@ -75,7 +75,7 @@ struct DecisionTests {
         let decision = Decision(arms: arms([500, 650, 700]), policy: policy)
         #expect(decision.comparisons.allSatisfy { $0.isSignificant })
         #expect(decision.verdict == .winner(arm: 2))
-        #expect(decision.explanation == "C is better than A and B: the evidence is strong enough to stop.")
+        #expect(decision.explanation == "C is better than A, the control: the evidence is strong enough to stop.")
     }
 
     @Test("the control wins when every variation is clearly worse")

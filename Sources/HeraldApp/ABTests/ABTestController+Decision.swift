@@ -50,6 +50,11 @@ extension ABTestController {
             }
         } catch ABTestStore.DecisionError.winnerAlreadySending {
             throw APIError(.conflict, "winner_already_sending", "the winner is already being sent; the decision can no longer change", field: "variation_id")
+        } catch ABTestStore.DecisionError.winnerAlreadyQueued {
+            throw APIError(
+                .conflict, "winner_already_queued",
+                "the winner is already queued to the remaining audience; to keep it from them, stop the campaign instead", field: "send_to_remaining"
+            )
         } catch ABTestStore.DecisionError.audienceNotReady {
             throw APIError(.conflict, "audience_not_ready", "the test's audience is still being prepared; try again in a few seconds", field: nil)
         } catch ABTestStore.DecisionError.superseded {
@@ -90,35 +95,12 @@ extension ABTestController {
         }
         let duration = newDuration
         let paused = try reader.boolean("paused")
-        let now = Date()
-        try await services.database.transaction { sql in
-            if let duration {
-                let moved = try await sql.raw(
-                    """
-                    UPDATE ab_tests SET duration_hours = \(bind: duration), ends_at = \(services.database.dialect.plusSeconds("started_at", Double(duration * 3600))),
-                        updated_at = \(bind: now)
-                    WHERE id = \(bind: test.id) AND status IN ('running', 'paused') RETURNING id
-                    """
-                ).first()
-                guard moved != nil else { throw APIError(.conflict, "invalid_transition", "the test is no longer running", field: "duration_hours") }
-            }
-            if let paused {
-                let (from, to): (ABTestStatus, ABTestStatus) = paused ? (.running, .paused) : (.paused, .running)
-                let moved = try await sql.raw(
-                    """
-                    UPDATE ab_tests SET status = \(bind: to.rawValue), updated_at = \(bind: now)
-                    WHERE id = \(bind: test.id) AND status = \(bind: from.rawValue) RETURNING id
-                    """
-                ).first()
-                if moved != nil {
-                    try await CampaignStore.perform(
-                        paused ? .pause : .resume, on: .one(workspaceID: test.workspaceID, id: test.campaignID),
-                        reason: paused ? "the A/B test was paused by \(actor)" : nil, in: sql
-                    )
-                } else if test.status != to {
-                    throw APIError(.conflict, "invalid_transition", "the test is no longer \(from.rawValue)", field: "paused")
-                }
-            }
+        let (database, status) = (services.database, test.status)
+        try await database.transaction { sql in
+            try await ABTestStore.configureRunning(
+                test.id, workspaceID: test.workspaceID, campaignID: test.campaignID, status: status, durationHours: duration, paused: paused,
+                actor: actor, now: Date(), dialect: database.dialect, in: sql
+            )
         }
     }
 }

@@ -179,8 +179,8 @@ struct ArmTally: Sendable, Equatable {
         case .click: "clicked_at"
         case .reply: "replied_at"
         }
-        // A STOP is a reply but not a success.
-        let notOptOut: SQLQueryString = test.settings.successMetric == .reply ? " AND opted_out_at IS NULL" : ""
+        // A STOP is a reply but not a success; a genuine reply before a later STOP still is (the count never falls).
+        let notOptOut: SQLQueryString = test.settings.successMetric == .reply ? " AND (opted_out_at IS NULL OR replied_at < opted_out_at)" : ""
         let rows = try await sql.raw(
             """
             SELECT variation_id, COUNT(*) AS messages, COUNT(accepted_at) AS sent, COUNT(delivered_at) AS delivered,

@@ -37,6 +37,8 @@ extension ABTestStore {
         case winnerAlreadySending
         /// The test's audience is still being frozen: nothing can be decided for a moment.
         case audienceNotReady
+        /// A winner is already on its way to the remaining audience: keeping it from them is stopping the campaign.
+        case winnerAlreadyQueued
     }
 
     /// Stores a decision in the caller's transaction (design section 5): the test row moves only from a status that
@@ -49,7 +51,10 @@ extension ABTestStore {
         now: Date, dialect: Dialect, in sql: any SQLDatabase
     ) async throws {
         let userID: UUID? = if case .person(_, let id) = decider { id } else { nil }
-        guard let prior = try await sql.raw("SELECT status, winner_send, test_queued_at FROM ab_tests WHERE id = \(bind: testID)").first() else {
+        // Locks the test row first (PostgreSQL), so a winner send's page, which holds it too, is never half on the old winner.
+        guard let prior = try await sql.raw(
+            "SELECT status, winner_send, test_queued_at FROM ab_tests WHERE id = \(bind: testID)\(dialect.forUpdate)"
+        ).first() else {
             throw DecisionError.superseded
         }
         let priorStatus = try prior.decode(column: "status", as: String.self)
@@ -82,6 +87,7 @@ extension ABTestStore {
                     """
                 ).first()?.decode(column: "n", as: Int.self) ?? 0
                 if attempted > 0 { throw DecisionError.winnerAlreadySending }
+                if !send, priorSend != "none" { throw DecisionError.winnerAlreadyQueued }
             }
             let winnerSend: SQLQueryString = send ? "CASE WHEN winner_send = 'queued' THEN 'queued' ELSE 'pending' END" : "'none'"
             set = """
@@ -103,6 +109,10 @@ extension ABTestStore {
         guard moved != nil else { throw DecisionError.superseded }
         switch record.outcome {
         case .winner(let winner, let send):
+            // Choosing a winner is saying "go": a paused or held campaign sends again (its queued test messages, and the
+            // winner's), since once its test is completed it is the campaign's own routes that pause and resume it. A
+            // hold whose cause remains (a template still paused) is raised again by the sender at its first attempt.
+            try await CampaignStore.perform(.resume, on: .one(workspaceID: workspaceID, id: campaignID), in: sql)
             guard send else { return }
             // Test messages not sent yet (a sequential stop can come before every test send went out) get the winner.
             try await sql.raw(
@@ -113,16 +123,58 @@ extension ABTestStore {
             ).run()
             if priorSend == "none" {
                 try await JobQueue.enqueue(
-                    sql, dialect: dialect, workspaceID: workspaceID, kind: ABTestWinnerJob.kind, payload: #"{"ab_test_id":"\#(testID.uuidString.lowercased())"}"#
+                    sql, dialect: dialect, workspaceID: workspaceID, kind: ABTestWinnerJob.kind, payload: ABTestWinnerJob.payload(testID: testID)
                 )
-            }
-            // A test the marketer paused sends again: choosing a winner is saying "go". (A campaign Herald held for a
-            // reason stays held.)
-            if priorStatus == "paused" {
-                try await CampaignStore.perform(.resume, on: .one(workspaceID: workspaceID, id: campaignID), in: sql)
             }
         case .needsDecision(_, let alert):
             try await AlertStore.raise(workspaceID: workspaceID, level: "warning", kind: "ab_test_needs_decision", message: alert, campaignID: campaignID, in: sql)
+        }
+    }
+
+    /// What a running or paused test may change: its duration (the end moves to `started_at` + the new duration) and
+    /// whether it is paused, with its campaign. A test that moved meanwhile is a 409.
+    static func configureRunning(
+        _ testID: UUID, workspaceID: UUID, campaignID: UUID, status: ABTestStatus, durationHours: Int?, paused: Bool?, actor: String, now: Date,
+        dialect: Dialect, in sql: any SQLDatabase
+    ) async throws {
+        if let durationHours {
+            let moved = try await sql.raw(
+                """
+                UPDATE ab_tests SET duration_hours = \(bind: durationHours), ends_at = \(dialect.plusSeconds("started_at", Double(durationHours * 3600))),
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: testID) AND status IN ('running', 'paused') RETURNING id
+                """
+            ).first()
+            guard moved != nil else { throw APIError(.conflict, "invalid_transition", "the test is no longer running", field: "duration_hours") }
+        }
+        if let paused {
+            let (from, to): (ABTestStatus, ABTestStatus) = paused ? (.running, .paused) : (.paused, .running)
+            let moved = try await sql.raw(
+                """
+                UPDATE ab_tests SET status = \(bind: to.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: testID) AND status = \(bind: from.rawValue) RETURNING id
+                """
+            ).first()
+            if moved != nil {
+                try await CampaignStore.perform(
+                    paused ? .pause : .resume, on: .one(workspaceID: workspaceID, id: campaignID),
+                    reason: paused ? "the A/B test was paused by \(actor)" : nil, in: sql
+                )
+            } else if status != to {
+                throw APIError(.conflict, "invalid_transition", "the test is no longer \(from.rawValue)", field: "paused")
+            }
+        }
+    }
+
+    /// Whether the campaign's A/B test is still in charge of it (not yet completed or cancelled): its campaign then
+    /// moves only through the test.
+    func isTestInCharge(campaignID: UUID) async throws -> Bool {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT id FROM ab_tests WHERE campaign_id = \(bind: campaignID) AND status IN ('draft', 'running', 'paused', 'deciding')
+                """
+            ).first() != nil
         }
     }
 

@@ -17,6 +17,8 @@ struct ABTestWinnerJob: JobHandler {
     let database: Database
     var pageSize = 5000
 
+    static func payload(testID: UUID) -> String { #"{"ab_test_id":"\#(testID.uuidString.lowercased())"}"# }
+
     func run(_ run: JobRun) async throws -> String? {
         struct Payload: Decodable { let ab_test_id: UUID }
         let testID = try JSONDecoder().decode(Payload.self, from: Data(run.job.payload.utf8)).ab_test_id

@@ -21,10 +21,15 @@ struct ABTestWorker: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var lastSweep = ContinuousClock.now - .seconds(60)
             while !Task.isCancelled {
                 var didWork = false
                 do {
                     didWork = try await evaluateDue()
+                    if ContinuousClock.now - lastSweep > .seconds(30) {
+                        lastSweep = .now
+                        try await requeueStalledWinnerSends()
+                    }
                 } catch {
                     logger.error("A/B test evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
                 }

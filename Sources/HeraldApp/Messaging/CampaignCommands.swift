@@ -24,10 +24,11 @@ struct CampaignCommands {
         }
     }
 
-    /// A campaign with an A/B test is started, paused, resumed, stopped and changed through its test, which moves both
-    /// together (and mirrors the control into the campaign): acting on the campaign alone would leave them apart.
+    /// Until its A/B test is decided or stopped, a campaign is started, paused, resumed, stopped and changed through the
+    /// test, which moves both together (and mirrors the control into the campaign): acting on the campaign alone would
+    /// leave them apart. Once the test is over, the campaign (sending the winner) is the marketer's again.
     func refuseIfTested(_ campaign: Campaign) async throws {
-        if try await ABTestStore(database: services.database, campaigns: services.campaigns).hasTest(campaignID: campaign.id) {
+        if try await ABTestStore(database: services.database, campaigns: services.campaigns).isTestInCharge(campaignID: campaign.id) {
             throw APIError(
                 .conflict, "managed_by_ab_test",
                 "campaign \(campaign.name) is sent by its A/B test: start, pause, stop or change it on the test (/api/ab-tests)"

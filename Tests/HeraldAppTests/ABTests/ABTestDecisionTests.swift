@@ -300,3 +300,54 @@ extension ABTestDecisionTests {
         }
     }
 }
+
+extension ABTestDecisionTests {
+    @Test("choosing a winner resumes a paused campaign, after which the campaign's own routes work again", arguments: Engine.available)
+    func declareResumes(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await ABTestFixture.make(app)
+            let test = try await ABTestResultsTests.running(
+                f, rows: [Row(arm: 0, accepted: -10), Row(arm: 1, accepted: nil, status: "queued")], remaining: 3, now: Date()
+            )
+            let status = { try await Self.value(app, "SELECT status AS v FROM campaigns WHERE id = \(bind: test.campaignID)", as: String.self) }
+            #expect(try await app.request(.put, "/api/ab-tests/\(test.id)/config", json: #"{"paused":true}"#).status == .ok)
+            #expect(try await status() == "paused")
+            let a = test.variations[0].id.uuidString.lowercased()
+            let declared = try await app.request(
+                .post, "/api/ab-tests/\(test.id)/declare-winner", json: #"{"variation_id":"\#(a)","send_to_remaining":false}"#
+            )
+            #expect(declared.status == .ok, "\(declared.text)")
+            #expect(try await status() == "sending", "the queued test message must still go out")
+            #expect(try await app.request(.post, "/api/campaigns/\(test.campaignID)/pause").status == .ok)
+            #expect(try await status() == "paused")
+            // Keeping a queued winner from the rest is stopping the campaign, not a decision without a send.
+            let other = try await ABTestResultsTests.running(f, name: "Second", rows: [Row(arm: 0, accepted: -10)], remaining: 3, now: Date())
+            #expect(try await app.request(.post, "/api/ab-tests/\(other.id)/declare-winner", json: #"{"variation_id":"\#(other.variations[1].id)"}"#).status == .ok)
+            let noSend = try await app.request(
+                .post, "/api/ab-tests/\(other.id)/declare-winner", json: #"{"variation_id":"\#(other.variations[0].id)","send_to_remaining":false}"#
+            )
+            expectError(noSend, .conflict, code: "winner_already_queued", field: "send_to_remaining")
+        }
+    }
+
+    @Test("a winner send whose job stopped is queued again by the worker, and then goes out", arguments: Engine.available)
+    func stalledWinnerSend(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await ABTestFixture.make(app)
+            let now = Date()
+            let test = try await ABTestResultsTests.running(f, rows: Self.rows(), remaining: 6, now: now)
+            #expect(try await Self.worker(app).evaluateDue(now: now))
+            // The job fails (as the job queue ends any job that threw).
+            try await app.database.transaction { sql in
+                try await sql.raw("UPDATE jobs SET status = 'failed' WHERE kind = \(bind: ABTestWinnerJob.kind)").run()
+            }
+            let worker = Self.worker(app)
+            #expect(try await worker.requeueStalledWinnerSends(now: now) == 0, "not before the delay")
+            #expect(try await worker.requeueStalledWinnerSends(now: now.addingTimeInterval(120)) == 1)
+            #expect(try await worker.requeueStalledWinnerSends(now: now.addingTimeInterval(120)) == 0, "one live job is enough")
+            try await Self.runWinnerJobs(app)
+            #expect(try await Self.winnerMessages(f, test) == ["B": 5])
+            #expect(try await Self.value(app, "SELECT winner_send AS v FROM ab_tests WHERE id = \(bind: test.id)", as: String.self) == "queued")
+        }
+    }
+}

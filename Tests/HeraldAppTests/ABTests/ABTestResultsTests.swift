@@ -143,10 +143,12 @@ struct ABTestResultsTests {
                 Row(arm: 0, accepted: -7200, replied: -7000),
                 Row(arm: 0, accepted: -7200, replied: -7000, optedOut: -7000),
                 Row(arm: 1, accepted: -7200, replied: -7100, optedOut: -7100),
+                // A genuine reply, then a STOP: the reply still counts.
+                Row(arm: 1, accepted: -7200, replied: -7150, optedOut: -7100),
             ], now: now)
             let results = try await ABTestResultsReader(database: app.database).results(for: test, now: now)
             #expect([results.variations[0].replied, results.variations[0].successes, results.variations[0].optedOut] == [2, 1, 1] as [Int])
-            #expect([results.variations[1].replied, results.variations[1].successes, results.variations[1].optedOut] == [1, 0, 1] as [Int])
+            #expect([results.variations[1].replied, results.variations[1].successes, results.variations[1].optedOut] == [2, 1, 2] as [Int])
         }
     }
 
