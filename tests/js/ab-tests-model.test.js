@@ -50,6 +50,7 @@ test("the create request carries every setting and each card in the API's shape"
   assert.deepEqual(model.requestBody(form), {
     name: "Spring wording", account_id: "acc", audience: { type: "segment", segment_id: "seg" }, test_percentage: 20,
     duration_hours: 24, success_metric: "click", outcome_window_seconds: 3600, auto_send_winner: false, inconclusive_policy: "manual",
+    allocation: "fixed",
     variations: [
       { name: "A", share: 50, template_id: "t1", cta_url: "https://shop.example/a",
         variables: { 1: { field: "first_name", fallback: "there" }, 2: { text: "20%" } } },
@@ -59,6 +60,14 @@ test("the create request carries every setting and each card in the API's shape"
   const everyone = model.requestBody({ ...form, audience: "all", testPercentage: "lots" });
   assert.deepEqual(everyone.audience, { type: "all" });
   assert.equal(everyone.test_percentage, "lots", "left as typed so the server's 422 names test_percentage");
+});
+
+test("the allocation select is offered from 3 cards, and thompson is sent only with 3 or more", () => {
+  assert.deepEqual([2, 3, 5].map(model.canUseBandit), [false, true, true]);
+  assert.equal(model.requestBody({ ...form, allocation: "thompson" }).allocation, "fixed", "two cards: the hidden select is ignored");
+  const three = { ...form, allocation: "thompson", variations: [...form.variations, { ...form.variations[1], name: "C" }] };
+  assert.equal(model.requestBody(three).allocation, "thompson");
+  assert.equal(model.requestBody({ ...three, allocation: "fixed" }).allocation, "fixed");
 });
 
 test("the planner request sends the shares when they add up, else the number of variations", () => {

@@ -4,7 +4,7 @@ import Foundation
 extension ABTest: Encodable {
     enum Keys: String, CodingKey {
         case id, campaign_id, name, status, account_id, audience, test_percentage, duration_hours, success_metric, outcome_window_seconds
-        case auto_send_winner, inconclusive_policy, variations, winner_variation_id, recommended_variation_id, decision
+        case auto_send_winner, inconclusive_policy, allocation, variations, winner_variation_id, recommended_variation_id, decision
         case audience_size, test_audience_size, started_at, ends_at, ended_at, created_at, updated_at
     }
 
@@ -22,6 +22,7 @@ extension ABTest: Encodable {
         try c.encode(settings.outcomeWindowSeconds, forKey: .outcome_window_seconds)
         try c.encode(settings.autoSendWinner, forKey: .auto_send_winner)
         try c.encode(settings.inconclusivePolicy, forKey: .inconclusive_policy)
+        try c.encode(settings.allocation, forKey: .allocation)
         try c.encode(variations, forKey: .variations)
         try c.encode(winnerVariationID, forKey: .winner_variation_id)
         try c.encode(recommendedVariationID, forKey: .recommended_variation_id)

@@ -33,6 +33,13 @@ public struct ABTestSettings: Sendable, Equatable {
     public var outcomeWindowSeconds = 3600
     public var autoSendWinner = true
     public var inconclusivePolicy = InconclusivePolicy.manual
+    public var allocation = ABTestAllocation.fixed
+}
+
+/// How the test audience is split: by the fixed shares (a measurement), or by Thompson sampling in batches (3+
+/// variations; shifts messages toward better arms, optimising the outcome rather than measuring it).
+public enum ABTestAllocation: String, Sendable, CaseIterable, Codable {
+    case fixed, thompson
 }
 
 public enum ABTestStatus: String, Sendable, CaseIterable, Codable {

@@ -118,6 +118,7 @@ struct ABTestController {
     /// Checks the variations against their templates and mirrors the control into the campaign, so the campaign list,
     /// pre-flight and cost estimate keep working unchanged.
     func prepare(_ test: inout ABTest, campaign: inout Campaign) async throws {
+        try ABTestInput.checkAllocation(test)
         let checked = try await ABTestInput.check(
             test.variations,
             accountID: campaign.accountID,

@@ -5,7 +5,7 @@ import Foundation
 /// Checking the variations against their templates is ``ABTestInput/check(_:accountID:metric:workspaceID:services:)``.
 enum ABTestInput {
     static let settingsFields: Set<String> = [
-        "test_percentage", "duration_hours", "success_metric", "outcome_window_seconds", "auto_send_winner", "inconclusive_policy",
+        "test_percentage", "duration_hours", "success_metric", "outcome_window_seconds", "auto_send_winner", "inconclusive_policy", "allocation",
     ]
     /// The campaign's fields; with `campaign_id` they come from that campaign instead.
     static let campaignFields = ["name", "account_id", "audience"]
@@ -46,6 +46,12 @@ enum ABTestInput {
             }
             settings.inconclusivePolicy = policy
         }
+        if let text = try reader.string("allocation") {
+            guard let allocation = ABTestAllocation(rawValue: text) else {
+                throw APIError.invalid("allocation", "allocation is one of \(ABTestAllocation.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.allocation = allocation
+        }
         // Every test message must have had its whole window before the duration ends, or arms are compared unequally.
         if settings.outcomeWindowSeconds >= settings.durationHours * 3600 {
             let field = reader.has("duration_hours") || !reader.has("outcome_window_seconds") ? "duration_hours" : "outcome_window_seconds"
@@ -55,6 +61,16 @@ enum ABTestInput {
                 code: "window_longer_than_duration"
             )
         }
+    }
+
+    /// The bandit needs 3 or more variations: with two, shifting traffic only costs the measurement.
+    static func checkAllocation(_ test: ABTest) throws {
+        guard test.settings.allocation == .thompson, test.variations.count < 3 else { return }
+        throw APIError.invalid(
+            "allocation",
+            "Thompson sampling needs 3 or more variations; this test has \(test.variations.count)",
+            code: "bandit_needs_three_variations"
+        )
     }
 
     /// The variations given, in order (the first is the control), with shares resolved; nil when the field is absent.

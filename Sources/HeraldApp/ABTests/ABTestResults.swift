@@ -18,10 +18,12 @@ struct ABTestResults: Encodable, Sendable, Equatable {
     /// The variation with the highest rate so far; nil before any message has had its window.
     var leader: UUID?
     var verdict: Verdict
+    /// `fixed`, or `thompson` for the bandit (which has no ratio check: `srm` stays nil).
+    var allocation = ABTestAllocation.fixed
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", status, timeLeftSeconds = "time_left_seconds", metric, outcomeWindowSeconds = "outcome_window_seconds"
-        case variations, srm, looks, leader, verdict
+        case variations, srm, looks, leader, verdict, allocation
     }
 
     struct SRM: Encodable, Sendable, Equatable {

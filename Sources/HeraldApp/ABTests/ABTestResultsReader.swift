@@ -42,7 +42,8 @@ struct ABTestResultsReader: Sendable {
         let lastAccepted = tallies.compactMap(\.lastAccepted).max()
         let window = TimeInterval(test.settings.outcomeWindowSeconds)
         var horizonAt: Date?
-        if let endsAt = test.endsAt, stored.frozen, pending == 0 {
+        let unallocated = test.settings.allocation == .thompson ? try await ABTestStore.unallocated(testID: test.id, in: sql) : 0
+        if let endsAt = test.endsAt, stored.frozen, pending == 0, unallocated == 0 {
             horizonAt = max(endsAt, lastAccepted.map { $0.addingTimeInterval(window) } ?? endsAt)
         }
         let atHorizon = horizonAt.map { $0 <= now } ?? false
@@ -55,7 +56,7 @@ struct ABTestResultsReader: Sendable {
             let previous = test.variations.dropFirst().map { AlwaysValidPValue(value: stored.alwaysValidP[$0.id] ?? 1) }
             decision = Decision(arms: arms, policy: policy, previous: previous, atHorizon: atHorizon)
         }
-        let results = ABTestResults(
+        var results = ABTestResults(
             asOf: now,
             status: test.status,
             timeLeftSeconds: (test.status == .running || test.status == .paused) ? test.endsAt.map { max(0, Int($0.timeIntervalSince(now).rounded(.up))) } : nil,
@@ -69,6 +70,7 @@ struct ABTestResultsReader: Sendable {
             leader: decision.map { test.variations[$0.leader].id },
             verdict: verdict(test, decision: decision, frozen: stored.frozen, reason: stored.reason)
         )
+        ABTestBandit.adjust(&results, test: test)
         return ABTestEvaluation(results: results, decision: decision, atHorizon: atHorizon, horizonAt: horizonAt)
     }
 

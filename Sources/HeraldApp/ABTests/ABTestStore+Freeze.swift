@@ -49,7 +49,10 @@ extension ABTestStore {
                 // Ranks are 1-based here: arm k takes ranks (end of arm k-1, end of arm k]; an empty arm is never chosen.
                 var arm: SQLQueryString = "CASE"
                 var end = 0
-                for (position, size) in sizes.arms.enumerated() {
+                // A bandit's test audience is all in_test, but only its first batch gets variations (NULL past the last WHEN).
+                let cutArms =
+                    plan.allocation == .thompson ? ABTestBandit.firstBatch(testAudience: sizes.testAudience, arms: sizes.arms.count) : sizes.arms
+                for (position, size) in cutArms.enumerated() {
                     end += size
                     arm.appendInterpolation(" WHEN r.position <= \(bind: end) THEN \(bind: plan.arms[position].id)" as SQLQueryString)
                 }
@@ -86,7 +89,7 @@ extension ABTestStore {
                 try await sql.raw(
                     """
                     SELECT a.contact_id, a.variation_id, c.phone, c.bsuid FROM ab_test_assignments a JOIN contacts c ON c.id = a.contact_id
-                    WHERE a.ab_test_id = \(bind: plan.testID) AND a.in_test = \(bind: true)\(cursor)
+                    WHERE a.ab_test_id = \(bind: plan.testID) AND a.in_test = \(bind: true) AND a.variation_id IS NOT NULL\(cursor)
                     ORDER BY a.contact_id LIMIT \(bind: pageSize)
                     """
                 ).all().map { row in

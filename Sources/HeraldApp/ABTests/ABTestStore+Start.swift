@@ -46,7 +46,7 @@ extension ABTestStore {
         try await database.read { sql in
             guard
                 let row = try await sql.raw(
-                    "SELECT id, status, test_percentage, frozen_at FROM ab_tests WHERE campaign_id = \(bind: campaignID)"
+                    "SELECT id, status, test_percentage, allocation, frozen_at FROM ab_tests WHERE campaign_id = \(bind: campaignID)"
                 ).first()
             else { return nil }
             let id = try row.decode(column: "id", as: UUID.self)
@@ -57,7 +57,8 @@ extension ABTestStore {
                 testID: id,
                 status: ABTestStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
                 testPercentage: try row.decode(column: "test_percentage", as: Int.self),
-                arms: arms
+                arms: arms,
+                allocation: ABTestAllocation(rawValue: try row.decode(column: "allocation", as: String.self)) ?? .fixed
             )
         }
     }
@@ -74,4 +75,6 @@ struct ABTestFreezePlan: Sendable {
     let status: ABTestStatus
     let testPercentage: Int
     let arms: [Arm]
+    /// Under `thompson` the freeze gives variations only to the first batch (ABTestStore+Bandit.swift).
+    var allocation = ABTestAllocation.fixed
 }

@@ -22,11 +22,11 @@ extension ABTestStore {
             try await sql.raw(
                 """
                 INSERT INTO ab_tests (id, workspace_id, campaign_id, name, status, test_percentage, duration_hours, success_metric,
-                    outcome_window_seconds, auto_send_winner, inconclusive_policy, created_at, updated_at)
+                    outcome_window_seconds, auto_send_winner, inconclusive_policy, allocation, created_at, updated_at)
                 VALUES (\(bind: test.id), \(bind: test.workspaceID), \(bind: test.campaignID), \(bind: test.name), \(bind: test.status.rawValue),
                     \(bind: test.settings.testPercentage), \(bind: test.settings.durationHours), \(bind: test.settings.successMetric.rawValue),
                     \(bind: test.settings.outcomeWindowSeconds), \(bind: test.settings.autoSendWinner),
-                    \(bind: test.settings.inconclusivePolicy.rawValue), \(bind: test.createdAt), \(bind: test.updatedAt))
+                    \(bind: test.settings.inconclusivePolicy.rawValue), \(bind: test.settings.allocation.rawValue), \(bind: test.createdAt), \(bind: test.updatedAt))
                 """
             ).run()
             try await insertVariations(of: test, in: sql)
@@ -41,7 +41,8 @@ extension ABTestStore {
                 UPDATE ab_tests SET name = \(bind: test.name), test_percentage = \(bind: test.settings.testPercentage),
                     duration_hours = \(bind: test.settings.durationHours), success_metric = \(bind: test.settings.successMetric.rawValue),
                     outcome_window_seconds = \(bind: test.settings.outcomeWindowSeconds), auto_send_winner = \(bind: test.settings.autoSendWinner),
-                    inconclusive_policy = \(bind: test.settings.inconclusivePolicy.rawValue), updated_at = \(bind: test.updatedAt)
+                    inconclusive_policy = \(bind: test.settings.inconclusivePolicy.rawValue),
+                    allocation = \(bind: test.settings.allocation.rawValue), updated_at = \(bind: test.updatedAt)
                 WHERE id = \(bind: test.id) AND workspace_id = \(bind: test.workspaceID) AND status = 'draft'
                 RETURNING id
                 """

@@ -31,7 +31,7 @@ struct ABTestStore: Sendable {
             let rows = try await sql.raw(
                 """
                 SELECT t.id, t.workspace_id, t.campaign_id, t.name, t.status, t.test_percentage, t.duration_hours, t.success_metric,
-                    t.outcome_window_seconds, t.auto_send_winner, t.inconclusive_policy, t.winner_variation_id, t.recommended_variation_id,
+                    t.outcome_window_seconds, t.auto_send_winner, t.inconclusive_policy, t.allocation, t.winner_variation_id, t.recommended_variation_id,
                     t.decision_kind, t.decided_by, t.decision_reason, t.decided_at, t.audience_size, t.test_audience_size, t.started_at,
                     t.ends_at, t.ended_at, t.created_at, t.updated_at, c.account_id, \(d.jsonText("audience", of: "c")) AS audience
                 FROM ab_tests t JOIN campaigns c ON c.id = t.campaign_id
@@ -56,14 +56,14 @@ struct ABTestStore: Sendable {
 private struct TestRow: Decodable {
     let id: UUID, workspaceId: UUID, campaignId: UUID, name: String, status: String
     let testPercentage: Int, durationHours: Int, successMetric: String, outcomeWindowSeconds: Int, autoSendWinner: Bool
-    let inconclusivePolicy: String, winnerVariationId: UUID?, recommendedVariationId: UUID?
+    let inconclusivePolicy: String, allocation: String, winnerVariationId: UUID?, recommendedVariationId: UUID?
     let decisionKind: String?, decidedBy: String?, decisionReason: String?, decidedAt: Date?
     let audienceSize: Int?, testAudienceSize: Int?, startedAt: Date?, endsAt: Date?, endedAt: Date?, createdAt: Date, updatedAt: Date
     let accountId: UUID?, audience: String?
 
     func test(variations: [ABTestVariation]) throws -> ABTest {
         guard let status = ABTestStatus(rawValue: status), let metric = SuccessMetric(rawValue: successMetric),
-            let policy = InconclusivePolicy(rawValue: inconclusivePolicy)
+            let policy = InconclusivePolicy(rawValue: inconclusivePolicy), let allocation = ABTestAllocation(rawValue: allocation)
         else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown value in ab_tests \(id)")) }
         let settings = ABTestSettings(
             testPercentage: testPercentage,
@@ -71,7 +71,8 @@ private struct TestRow: Decodable {
             successMetric: metric,
             outcomeWindowSeconds: outcomeWindowSeconds,
             autoSendWinner: autoSendWinner,
-            inconclusivePolicy: policy
+            inconclusivePolicy: policy,
+            allocation: allocation
         )
         return ABTest(
             id: id,

@@ -43,7 +43,7 @@ struct ABTestWinnerJob: JobHandler {
                 let rows = try await sql.raw(
                     """
                     SELECT a.contact_id, c.phone, c.bsuid FROM ab_test_assignments a JOIN contacts c ON c.id = a.contact_id
-                    WHERE a.ab_test_id = \(bind: testID) AND a.in_test = \(bind: false) AND c.consent_status = 'opted_in'\(from)
+                    WHERE a.ab_test_id = \(bind: testID) AND (a.in_test = \(bind: false) OR a.variation_id IS NULL) AND c.consent_status = 'opted_in'\(from)
                     ORDER BY a.contact_id LIMIT \(bind: pageSize)
                     """
                 ).all().map {

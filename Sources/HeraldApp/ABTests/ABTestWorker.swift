@@ -86,7 +86,9 @@ struct ABTestWorker: Service {
     func evaluate(_ test: ABTest, now: Date) async throws {
         let evaluation = try await ABTestResultsReader(database: database).evaluate(test, now: now)
         let record =
-            if let decision = evaluation.decision {
+            if test.settings.allocation == .thompson {
+                ABTestBandit.verdict(test, evaluation: evaluation)
+            } else if let decision = evaluation.decision {
                 Self.verdict(test, decision: decision, atHorizon: evaluation.atHorizon)
             } else if evaluation.atHorizon {
                 Self.nothingToCompare(test)
@@ -106,6 +108,10 @@ struct ABTestWorker: Service {
                     now: now, dialect: dialect, in: sql
                 )
             } else {
+                if test.settings.allocation == .thompson {
+                    let arms = evaluation.results.variations.map { ThompsonAllocation.Arm(exposed: $0.exposed, successes: $0.successes) }
+                    try await ABTestStore.allocateNextBatch(test, arms: arms, now: now, in: sql)
+                }
                 let moved = try await sql.raw(
                     """
                     UPDATE ab_tests SET evaluation_owner = NULL, evaluation_lease_until = NULL, next_evaluation_at = \(bind: next)

@@ -28,6 +28,7 @@ struct ABTestPageModel {
             "autoSend": t.settings.autoSendWinner
                 ? "Herald sends the winner to the remaining audience" : "You choose the winner; Herald recommends one",
             "policy": Self.policyWords(t.settings.inconclusivePolicy),
+            "bandit": t.settings.allocation == .thompson, "banditLabel": ABTestBandit.label(t.settings.successMetric),
             "startedAt": WebPages.present(t.startedAt.map { WebPages.display($0, timeZone: zone) }),
             "endsAt": WebPages.present(t.endsAt.map { WebPages.display($0, timeZone: zone) }),
             "createdAt": WebPages.display(t.createdAt, timeZone: zone),

@@ -35,9 +35,9 @@ struct ABTestAPITests {
                 #expect(
                     Set(fields.keys) == [
                         "id", "campaign_id", "name", "status", "account_id", "audience", "test_percentage", "duration_hours", "success_metric",
-                        "outcome_window_seconds", "auto_send_winner", "inconclusive_policy", "variations", "winner_variation_id",
-                        "recommended_variation_id", "decision", "audience_size", "test_audience_size", "started_at", "ends_at", "ended_at",
-                        "created_at", "updated_at",
+                        "outcome_window_seconds", "auto_send_winner", "inconclusive_policy", "allocation", "variations",
+                        "winner_variation_id", "recommended_variation_id", "decision", "audience_size", "test_audience_size", "started_at", "ends_at",
+                        "ended_at", "created_at", "updated_at",
                     ],
                     "every key present, null when unset, as openapi.json's ABTest requires"
                 )

@@ -33,6 +33,13 @@
   function variationName(index) { return String.fromCharCode(65 + index); }
   function canAdd(count) { return count < MAX_VARIATIONS; }
   function canRemove(count) { return count > MIN_VARIATIONS; }
+  // The Thompson-sampling bandit needs 3 or more variations (the server's bandit_needs_three_variations).
+  var BANDIT_MIN_VARIATIONS = 3;
+  function canUseBandit(count) { return count >= BANDIT_MIN_VARIATIONS; }
+  // "thompson" only when chosen and allowed; "fixed" otherwise, so a hidden select never sends the bandit.
+  function allocation(form) {
+    return form.allocation === "thompson" && canUseBandit((form.variations || []).length) ? "thompson" : "fixed";
+  }
   // The test audience as the freeze cuts it: the percentage of the audience, rounded half up.
   function testAudience(audience, percentage) {
     var pct = whole(percentage);
@@ -73,6 +80,7 @@
       outcome_window_seconds: windowSeconds(form.windowMinutes),
       auto_send_winner: !!form.autoSend,
       inconclusive_policy: form.policy,
+      allocation: allocation(form),
       variations: (form.variations || []).map(function (v, index) {
         var item = {
           name: (v.name || "").trim() || variationName(index),
@@ -219,7 +227,7 @@
   return {
     MIN_VARIATIONS: MIN_VARIATIONS, MAX_VARIATIONS: MAX_VARIATIONS,
     equalShares: equalShares, sharesTotal: sharesTotal, shareProblem: shareProblem, variationName: variationName,
-    canAdd: canAdd, canRemove: canRemove, testAudience: testAudience, variables: variables, requestBody: requestBody,
+    canAdd: canAdd, canRemove: canRemove, canUseBandit: canUseBandit, allocation: allocation, testAudience: testAudience, variables: variables, requestBody: requestBody,
     planBody: planBody, fieldCandidates: fieldCandidates, placeError: placeError, planHint: planHint,
     statusWords: statusWords, metricWords: metricWords, grouped: grouped, contacts: contacts, percent: percent,
     rateText: rateText, liftText: liftText, timeLeft: timeLeft, rowCells: rowCells, leaderText: leaderText

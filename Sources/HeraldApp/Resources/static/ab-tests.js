@@ -192,6 +192,9 @@
         });
         card.querySelector(".remove-variation").hidden = !M.canRemove(list.length);
       });
+      // The allocation choice exists only with 3+ cards; with fewer the request says "fixed".
+      var allocationField = document.getElementById("allocation-field");
+      if (allocationField) allocationField.hidden = !M.canUseBandit(list.length);
       if (!sharesEdited) {
         var split = M.equalShares(list.length);
         list.forEach(function (card, index) { card.querySelector(".v-share").value = split[index]; });
@@ -236,7 +239,7 @@
         name: value("t-name"), accountID: account ? account.value : "", audience: checked("audience"), segmentID: segment ? segment.value : "",
         testPercentage: value("t-percentage"), durationHours: value("t-duration"), metric: value("t-metric"),
         windowMinutes: value("t-window"), autoSend: checked("auto_send") === "auto", policy: value("t-policy"),
-        variations: cardList().map(cardValues)
+        allocation: value("t-allocation"), variations: cardList().map(cardValues)
       };
     }
 
