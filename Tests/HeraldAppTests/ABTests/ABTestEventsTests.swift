@@ -70,10 +70,17 @@ struct ABTestEventsTests {
                 try await sql.raw("UPDATE ab_tests SET status = 'cancelled' WHERE id = \(bind: UUID(uuidString: id)!)").run()
             }
             let stream = try await streamed
-            let events = Self.frames(stream.text).dropFirst()
-            #expect(events.map { $0["id"] } == [["0-1"], ["0-2"]], "\(stream.text)")
+            let events = Array(Self.frames(stream.text).dropFirst())
             let statuses = events.map { try? JSONValue.parse(Data(($0["data"]?.first ?? "").utf8))["status"].string }
-            #expect(statuses == ["draft", "cancelled"])
+            // On a loaded machine the update can land before the stream's first reading: then the one event is the final
+            // one. Either way the stream ends on the cancelled test. (LiveFeed's own tests pin send-on-change exactly.)
+            if events.count == 2 {
+                #expect(events.map { $0["id"] } == [["0-1"], ["0-2"]], "\(stream.text)")
+                #expect(statuses == ["draft", "cancelled"])
+            } else {
+                #expect(events.map { $0["id"] } == [["0-1"]], "\(stream.text)")
+                #expect(statuses == ["cancelled"])
+            }
             #expect(ContinuousClock.now - started < .seconds(20), "ended by the test's end, not by the 60 s cap")
         }
     }
