@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "HeraldApp",
             dependencies: [
-                "Storage", "Contacts", "WhatsApp", "Segments", "Experiments",
+                "Storage", "Contacts", "WhatsApp", "Segments", "Experiments", "Analytics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -144,6 +144,17 @@ let package = Package(
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Analytics",
+            dependencies: [],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnalyticsTests",
+            dependencies: ["Analytics"],
             swiftSettings: swiftSettings
         ),
         .target(
