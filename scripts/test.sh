@@ -156,6 +156,8 @@ stage_install() {
     local pkgs=()
     [ -x /usr/lib/postgresql/15/bin/postgres ] || pkgs+=(postgresql-15)
     command -v sqlite3 >/dev/null 2>&1 || pkgs+=(sqlite3)
+    command -v qpdf >/dev/null 2>&1 || pkgs+=(qpdf)              # PDF report tests (AnalyticsTests)
+    command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
     if [ "$SKIP_BROWSER" != 1 ]; then
         [ -x /usr/bin/chromium ] || pkgs+=(chromium)
         [ -x /usr/bin/chromedriver ] || pkgs+=(chromium-driver)
@@ -166,7 +168,7 @@ stage_install() {
         as_root apt-get update -qq || { sleep 5; as_root apt-get update -qq; }
         as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
     else
-        echo "system packages already present (postgresql-15, sqlite3, chromium, chromium-driver)"
+        echo "system packages already present (postgresql-15, sqlite3, qpdf, poppler-utils, chromium, chromium-driver)"
     fi
 
     if [ "$SKIP_BROWSER" != 1 ]; then
