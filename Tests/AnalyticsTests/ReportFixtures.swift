@@ -22,7 +22,8 @@ enum ReportFixtures {
         let steps = ["sent", "delivered", "read", "clicked", "converted"]
         var rows: [[ReportTable.Cell]] = []
         for index in 0..<count {
-            let name = index < names.count ? names[index] : "Contact \(index) with a rather long name that must be cut short to fit its column on an A4 page"
+            let long = "Contact \(index) with a rather long name that must be cut short to fit its column on an A4 page"
+            let name = index < names.count ? names[index] : long
             rows.append([ReportTable.Cell(name), ReportTable.Cell("+55119\(String(1_000_000 + index))"), ReportTable.Cell(steps[index % 5])])
         }
         return ReportTable(

@@ -23,7 +23,9 @@ extension ChartLayout {
         let plotTop = (series.isEmpty ? area.y : legendTop + legendLine) + 8
         let axisLine = lineHeight(axisSize)
         let plotBottom = area.maxY - axisLine - 6
-        guard !labels.isEmpty, plotBottom - plotTop >= 40 else { return shapes + emptyNote(in: ChartRect(x: area.x, y: plotTop, width: area.width, height: area.maxY - plotTop)) }
+        guard !labels.isEmpty, plotBottom - plotTop >= 40 else {
+            return shapes + emptyNote(in: ChartRect(x: area.x, y: plotTop, width: area.width, height: area.maxY - plotTop))
+        }
 
         // Y axis.
         let values = series.flatMap(\.values).compactMap { $0 }.filter(\.isFinite)

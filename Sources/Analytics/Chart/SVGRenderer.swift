@@ -18,7 +18,8 @@ public enum SVGRenderer {
         case .rect(let rect, let fill):
             return #"<rect x="\#(n(rect.x))" y="\#(n(rect.y))" width="\#(n(rect.width))" height="\#(n(rect.height))" fill="\#(fill.hex)"/>"#
         case .line(let from, let to, let stroke, let width):
-            return #"<line x1="\#(n(from.x))" y1="\#(n(from.y))" x2="\#(n(to.x))" y2="\#(n(to.y))" stroke="\#(stroke.hex)" stroke-width="\#(n(width))"/>"#
+            return #"<line x1="\#(n(from.x))" y1="\#(n(from.y))" x2="\#(n(to.x))" y2="\#(n(to.y))""#
+                + #" stroke="\#(stroke.hex)" stroke-width="\#(n(width))"/>"#
         case .polyline(let points, let stroke, let width):
             let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
             return #"<polyline points="\#(list)" fill="none" stroke="\#(stroke.hex)" stroke-width="\#(n(width))" stroke-linejoin="round"/>"#

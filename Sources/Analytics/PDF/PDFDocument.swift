@@ -49,7 +49,8 @@ public struct PDFDocument: Sendable {
         writer.object(
             6,
             "<< /Type /FontDescriptor /FontName \(fontName) /Flags 32 /FontBBox [\(box)] /ItalicAngle \(ChartFormat.plain(font.italicAngle))"
-                + " /Ascent \(scaled(font.ascent)) /Descent \(scaled(font.descent)) /CapHeight \(scaled(font.capHeight)) /StemV 80 /FontFile2 7 0 R >>")
+                + " /Ascent \(scaled(font.ascent)) /Descent \(scaled(font.descent)) /CapHeight \(scaled(font.capHeight))"
+                + " /StemV 80 /FontFile2 7 0 R >>")
         writer.stream(7, extra: "/Length1 \(font.data.count)", font.data)
         writer.stream(8, extra: "", Data(Self.toUnicode(glyphs).utf8))
         for (index, page) in pages.enumerated() {
