@@ -66,6 +66,7 @@ struct SVGRendererTests {
             for model in [ChartLayoutTests.funnel, ChartLayoutTests.trend] {
                 let svg = SVGRenderer.render(ChartLayout.layout(model, width: width, height: 260), width: width, height: 260, title: model.title)
                 #expect(Self.parse(svg).ok)
+                #expect(SVGRenderer.render(model, width: width, height: 260) == svg)
             }
         }
     }

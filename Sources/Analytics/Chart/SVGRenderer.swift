@@ -2,6 +2,12 @@
 /// `role="img"` with a `<title>` so screen readers name it. Text asks for DejaVu Sans (the font the layout measured)
 /// and falls back to Verdana, which is as wide or wider... close enough that the layout's 6-point gaps absorb it.
 public enum SVGRenderer {
+    /// Lays out and writes a chart in one step, titled with the model's title: what a console page embeds (once at
+    /// 640 and once at 360 points wide, a CSS media query showing one, keeps labels legible on phones).
+    public static func render(_ model: ChartModel, width: Double, height: Double) -> String {
+        render(ChartLayout.layout(model, width: width, height: height), width: width, height: height, title: model.title)
+    }
+
     public static func render(_ shapes: [ChartShape], width: Double, height: Double, title: String) -> String {
         let w = ChartFormat.plain(width), h = ChartFormat.plain(height)
         var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(w) \#(h)" width="\#(w)" height="\#(h)" role="img""#
