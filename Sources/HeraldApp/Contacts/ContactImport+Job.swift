@@ -123,7 +123,7 @@ struct ContactImportJob: JobHandler {
         let (batch, batchRows, job) = (state.batch, state.batchRows, run.job)
         let earlierErrors = state.errors
         let outcomes = try await database.transaction { sql in
-            let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch)
+            let outcomes = try await contacts.upsert(sql, workspaceID: job.workspaceID, inputs: batch, channel: .import)
             var errors = earlierErrors
             for (row, outcome) in zip(batchRows, outcomes) {
                 if case .refused(let error) = outcome { errors.append(RowError(row: row.row, error: error, raw: row.raw)) }

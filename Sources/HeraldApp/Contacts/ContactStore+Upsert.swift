@@ -18,7 +18,9 @@ extension ContactStore {
 
     /// An input merges into the contact holding its BSUID, else the one holding its phone; with neither it creates one.
     /// Rows are applied in order, so a later row sees what an earlier one changed.
-    func upsert(_ sql: any SQLDatabase, workspaceID: UUID, inputs: [ContactInput]) async throws -> [UpsertOutcome] {
+    func upsert(
+        _ sql: any SQLDatabase, workspaceID: UUID, inputs: [ContactInput], channel: ConsentHistory.Channel = .api
+    ) async throws -> [UpsertOutcome] {
         var outcomes: [UpsertOutcome] = []
         outcomes.reserveCapacity(inputs.count)
         for start in stride(from: 0, to: inputs.count, by: 500) {
@@ -26,6 +28,7 @@ extension ContactStore {
             var known = ContactIdentities(try await matching(sql, workspaceID: workspaceID, ContactIdentities.Lookup(chunk)))
             let now = Date()
             var fresh: [UUID] = []
+            var consentChanges: [ConsentHistory.Change] = []
             for input in chunk {
                 let byPhone = input.phoneNumber.flatMap { known.holder(.phone, $0.e164) }
                 let byBSUID = input.userID.flatMap { known.holder(.bsuid, $0.value) }
@@ -47,6 +50,7 @@ extension ContactStore {
                     continue
                 }
                 known.record(contact, replacing: previous)
+                if let change = ConsentHistory.change(from: previous, to: contact, channel: channel) { consentChanges.append(change) }
                 if previous == nil {
                     fresh.append(contact.id)
                     outcomes.append(.created(contact.id))
@@ -58,6 +62,7 @@ extension ContactStore {
                 }
             }
             try await insert(sql, workspaceID: workspaceID, fresh.compactMap { known.contacts[$0] })
+            try await ConsentHistory.record(workspaceID: workspaceID, consentChanges, in: sql)
         }
         return outcomes
     }

@@ -41,6 +41,9 @@ public struct ContactStore: Sendable {
         try await database.transaction { sql in
             if let conflict = try await ContactIdentities(matching(sql, workspaceID: workspaceID, [created])).conflict(created) { throw conflict }
             try await insert(sql, workspaceID: workspaceID, [created])
+            try await ConsentHistory.record(
+                workspaceID: workspaceID, [ConsentHistory.change(from: nil, to: created, channel: .api)].compactMap { $0 }, in: sql
+            )
         }
         return created
     }
@@ -51,7 +54,8 @@ public struct ContactStore: Sendable {
             guard let row = try await sql.raw("SELECT \(cols) FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first() else {
                 throw APIError.notFound("contact")
             }
-            var contact = try Self.decode(row)
+            let previous = try Self.decode(row)
+            var contact = previous
             input.apply(to: &contact, now: Date())
             if contact.phone == nil, contact.bsuid == nil {
                 throw APIError.invalid(
@@ -61,6 +65,9 @@ public struct ContactStore: Sendable {
             }
             if let conflict = try await ContactIdentities(matching(sql, workspaceID: workspaceID, [contact])).conflict(contact) { throw conflict }
             try await write(sql, workspaceID: workspaceID, contact)
+            try await ConsentHistory.record(
+                workspaceID: workspaceID, [ConsentHistory.change(from: previous, to: contact, channel: .api)].compactMap { $0 }, in: sql
+            )
             return contact
         }
     }

@@ -29,7 +29,8 @@ enum ConsentChange {
     /// Returns whether the contact's consent was written.
     @discardableResult
     static func optOut(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw(
+        let before = try await status(contactID, in: sql)
+        let written = try await sql.raw(
             """
             UPDATE contacts SET consent_status = 'opted_out', consent_source = \(bind: source.rawValue), consent_at = \(bind: at),
                 updated_at = \(bind: Date())
@@ -37,22 +38,42 @@ enum ConsentChange {
               AND (consent_at IS NULL OR consent_at < \(bind: at.addingTimeInterval(1))
                 OR (COALESCE(consent_source, '') NOT IN (\(binds: whatsAppSources)) AND consent_at < \(bind: at.addingTimeInterval(otherClockTolerance))))
               AND NOT (consent_status = 'opted_out' AND consent_at >= \(bind: at))
-            RETURNING id
+            RETURNING workspace_id
             """
-        ).first() != nil
+        ).first()
+        return try await recordHistory(written, contactID: contactID, before: before, after: "opted_out", source: source, at: at, in: sql)
     }
 
     /// Returns whether the contact's consent was written.
     @discardableResult
     static func optIn(contactID: UUID, source: ConsentSource, at: Date, in sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw(
+        let before = try await status(contactID, in: sql)
+        let written = try await sql.raw(
             """
             UPDATE contacts SET consent_status = 'opted_in', consent_source = \(bind: source.rawValue), consent_at = \(bind: at),
                 updated_at = \(bind: Date())
             WHERE id = \(bind: contactID) AND (consent_at IS NULL OR consent_at < \(bind: at))
-            RETURNING id
+            RETURNING workspace_id
             """
-        ).first() != nil
+        ).first()
+        return try await recordHistory(written, contactID: contactID, before: before, after: "opted_in", source: source, at: at, in: sql)
+    }
+
+    /// The stored status before a change: RETURNING shows only the new row, and the history wants real changes only.
+    private static func status(_ contactID: UUID, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("SELECT consent_status FROM contacts WHERE id = \(bind: contactID)").first()?.decode(column: "consent_status", as: String.self)
+    }
+
+    /// Adds the history row when the update wrote a different status; returns whether it wrote anything.
+    private static func recordHistory(
+        _ written: (any SQLRow)?, contactID: UUID, before: String?, after: String, source: ConsentSource, at: Date, in sql: any SQLDatabase
+    ) async throws -> Bool {
+        guard let written else { return false }
+        if before != after {
+            let change = ConsentHistory.Change(contactID: contactID, status: after, source: source.rawValue, at: at)
+            try await ConsentHistory.record(workspaceID: try written.decode(column: "workspace_id", as: UUID.self), [change], in: sql)
+        }
+        return true
     }
 
     /// The workspace's keywords, or the defaults when it has not set its own.
