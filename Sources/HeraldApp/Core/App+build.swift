@@ -31,6 +31,8 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     ABTestController(services: services.messaging).addRoutes(to: api)
     MessagingSettingsController(services: services.messaging).addRoutes(to: api)
     SegmentController(segments: services.segments).addRoutes(to: api)
+    JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
+    RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
     ClickController(database: services.database, web: web).addRoutes(to: router)
