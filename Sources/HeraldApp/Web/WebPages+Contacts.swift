@@ -58,20 +58,9 @@ extension WebPages {
         }
         let orders = try await services.orders.list(workspaceID: access.workspaceID, contactID: id, limit: 20, after: nil).orders
         let workspaceID = access.workspaceID
-        let events = try await services.database.read { sql in
-            try await sql.raw(
-                """
-                SELECT e.type, e.occurred_at, c.name AS campaign FROM message_events e LEFT JOIN campaigns c ON c.id = e.campaign_id
-                WHERE e.workspace_id = \(bind: workspaceID) AND e.contact_id = \(bind: id) ORDER BY e.occurred_at DESC LIMIT 30
-                """
-            ).all().map { row -> [String: String] in
-                [
-                    "type": try row.decode(column: "type", as: String.self),
-                    "at": Self.display(try row.decode(column: "occurred_at", as: Date.self)),
-                    "campaign": try row.decode(column: "campaign", as: String?.self) ?? "—",
-                ]
-            }
-        }
+        // The journey's "Show older" link carries a cursor; one this page did not write starts from the newest again.
+        let before = FormData.query(request)["before"].flatMap(JourneyCursor.init)
+        let journey = try await JourneyStore(database: services.database).page(workspaceID: workspaceID, contactID: id, before: before, limit: 50)
         var values = Self.row(contact)
         values["label"] = contact.displayLabel
         values["bsuid"] = contact.bsuid
@@ -87,8 +76,8 @@ extension WebPages {
             ["externalID": $0.externalID, "total": Self.money($0.totalMinor, $0.currency), "status": $0.status, "at": Self.display($0.orderedAt), "items": $0.lines.count] as [String: Any]
         }
         values["hasOrders"] = !orders.isEmpty
-        values["events"] = events
-        values["hasEvents"] = !events.isEmpty
+        if let journey { values.merge(JourneyPageModel(page: journey, contactID: id).values) { $1 } }
+        values["journeyContinued"] = before != nil
         values.merge(try await segmentMembershipValues(workspaceID: workspaceID, contactID: id)) { $1 }
         return console.render("contact", title: contact.displayLabel, path: "/contacts", access: access, values: values)
     }
