@@ -107,6 +107,11 @@ extension ABTestStore {
             """
         ).first()
         guard moved != nil else { throw DecisionError.superseded }
+        let decided = if case .winner = record.outcome { true } else { false }
+        try await AlertEventRules.abTestOutcome(
+            workspaceID: workspaceID, campaignID: campaignID, testID: testID, decided: decided,
+            message: decided ? "A/B test decided: \(record.reason)" : "A/B test ended inconclusive: \(record.reason)", now: now, dialect: dialect, in: sql
+        )
         switch record.outcome {
         case .winner(let winner, let send):
             // Choosing a winner is saying "go": a paused or held campaign sends again (its queued test messages, and the

@@ -30,6 +30,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     CampaignController(services: services.messaging, workspaces: services.workspaces).addRoutes(to: api)
     ABTestController(services: services.messaging).addRoutes(to: api)
     MessagingSettingsController(services: services.messaging).addRoutes(to: api)
+    AlertController(services: services.alerting, alerts: services.messaging.alerts, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
     SegmentController(segments: services.segments).addRoutes(to: api)
     JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
     RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
@@ -80,6 +81,7 @@ public func buildApplication(
                 interval: config.abTestEvaluationSeconds, logger: logger.with(label: "ab-tests")
             )
         )
+        background.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
         background.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
         )

@@ -15,6 +15,8 @@ public struct AppServices: Sendable {
     let orders: OrderStore
     public let jobs: JobQueue
     public let messaging: MessagingServices
+    /// Performance alert rules, outgoing webhooks and their outbox.
+    let alerting: AlertServices
     public var segments: SegmentService { messaging.segments }
 
     /// `config` supplies the secret key, data folder and public address the messaging parts use;
@@ -37,5 +39,6 @@ public struct AppServices: Sendable {
             inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, queryTimeLimit: config?.queryTimeLimit ?? .seconds(10),
             apiHosts: config?.allowedAPIHosts ?? .loopback
         )
+        self.alerting = AlertServices(database: database, secretKey: messaging.accounts.secretKey, settings: config?.alerts ?? AlertSettings())
     }
 }

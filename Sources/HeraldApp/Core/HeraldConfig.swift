@@ -26,6 +26,8 @@ public struct HeraldConfig: Sendable {
     public var segmentRefreshSeconds: Double = 300
     /// How often a running A/B test is evaluated, in seconds (design section 5).
     public var abTestEvaluationSeconds: Double = 60
+    /// Performance alerts: evaluation interval, grace, retry delay of outgoing webhooks, plain-http webhooks (section 7).
+    public var alerts = AlertSettings()
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
     public var sendPollSeconds: Double = 0.25
     /// Where accounts' access tokens may be sent: Meta, and hosts from `HERALD_ALLOWED_API_HOSTS` (a simulator, a proxy).
@@ -139,6 +141,7 @@ extension HeraldConfig {
             }
             config.abTestEvaluationSeconds = seconds
         }
+        try resolveAlerts(&config, value: { value(nil, $0) })
         if let text = value(nil, "HERALD_QUERY_TIME_LIMIT_SECONDS") {
             guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
                 throw ConfigError("HERALD_QUERY_TIME_LIMIT_SECONDS", "must be a number of seconds above 0 and at most 3600, got '\(text)'")

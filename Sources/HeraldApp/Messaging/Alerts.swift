@@ -12,10 +12,19 @@ public struct Alert: Sendable, Encodable {
     public let accountID: UUID?
     public let createdAt: Date
     public let resolvedAt: Date?
+    /// The rule whose episode this is (nil for operational alerts such as a held campaign), and its name.
+    public var ruleID: UUID? = nil
+    public var rule: String? = nil
+    /// The measured value when the episode opened (a rate, a count) and what it was measured on.
+    public var value: Double? = nil
+    public var details: JSONValue? = nil
+    public var acknowledgedAt: Date? = nil
+    public var acknowledgedBy: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, level, kind, message
+        case id, level, kind, message, rule, value, details
         case campaignID = "campaign_id", accountID = "account_id", createdAt = "created_at", resolvedAt = "resolved_at"
+        case ruleID = "rule_id", acknowledgedAt = "acknowledged_at", acknowledgedBy = "acknowledged_by"
     }
 }
 
@@ -48,46 +57,50 @@ public struct AlertStore: Sendable {
     }
 
     public func list(workspaceID: UUID, openOnly: Bool = false, limit: Int = 100) async throws -> [Alert] {
-        try await database.read { sql in
-            let filter: SQLQueryString = openOnly ? " AND resolved_at IS NULL" : ""
+        let dialect = database.dialect
+        return try await database.read { sql in
+            let filter: SQLQueryString = openOnly ? " AND a.resolved_at IS NULL" : ""
             return try await sql.raw(
                 """
-                SELECT id, level, kind, message, campaign_id, account_id, created_at, resolved_at FROM alerts
-                WHERE workspace_id = \(bind: workspaceID)\(filter) ORDER BY created_at DESC LIMIT \(bind: limit)
+                SELECT a.id, a.level, a.kind, a.message, a.campaign_id, a.account_id, a.created_at, a.resolved_at, a.rule_id, r.name AS rule, a.value,
+                    \(dialect.jsonText("details", of: "a")) AS details, a.acknowledged_at, a.acknowledged_by
+                FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
+                WHERE a.workspace_id = \(bind: workspaceID)\(filter) ORDER BY a.created_at DESC, a.id DESC LIMIT \(bind: limit)
                 """
             ).all().map {
-                Alert(
+                var alert = Alert(
                     id: try $0.decode(column: "id", as: UUID.self), level: try $0.decode(column: "level", as: String.self),
                     kind: try $0.decode(column: "kind", as: String.self), message: try $0.decode(column: "message", as: String.self),
                     campaignID: try $0.decode(column: "campaign_id", as: UUID?.self), accountID: try $0.decode(column: "account_id", as: UUID?.self),
                     createdAt: try $0.decode(column: "created_at", as: Date.self), resolvedAt: try $0.decode(column: "resolved_at", as: Date?.self)
                 )
+                alert.ruleID = try $0.decode(column: "rule_id", as: UUID?.self)
+                alert.rule = try $0.decode(column: "rule", as: String?.self)
+                alert.value = try $0.decode(column: "value", as: Double?.self)
+                alert.details = try $0.decode(column: "details", as: String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)) }
+                alert.acknowledgedAt = try $0.decode(column: "acknowledged_at", as: Date?.self)
+                alert.acknowledgedBy = try $0.decode(column: "acknowledged_by", as: String?.self)
+                return alert
             }
         }
     }
 
     public func resolve(workspaceID: UUID, id: UUID) async throws -> Bool {
         try await database.transaction { sql in
-            try await sql.raw(
-                "UPDATE alerts SET resolved_at = \(bind: Date()) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND resolved_at IS NULL RETURNING id"
-            ).first() != nil
+            let now = Date()
+            guard
+                let row = try await sql.raw(
+                    """
+                    UPDATE alerts SET resolved_at = \(bind: now) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND resolved_at IS NULL
+                    RETURNING id, workspace_id, level, message, campaign_id, value, rule_id
+                    """
+                ).first()
+            else { return false }
+            // A rule's episode closed by hand tells the webhooks too.
+            if let ruleID = try row.decode(column: "rule_id", as: UUID?.self) {
+                try await Self.notifyResolved(row, ruleID: ruleID, reason: "resolved by hand", now: now, in: sql)
+            }
+            return true
         }
-    }
-}
-
-/// Writes message events; a dedupe key makes a repeated webhook count once.
-enum EventWriter {
-    static func insert(
-        workspaceID: UUID, contactID: UUID, campaignID: UUID?, messageID: UUID?, variationID: UUID?, type: String, at: Date,
-        dedupeKey: String?, detail: String? = nil, dialect: Dialect, in sql: any SQLDatabase
-    ) async throws {
-        try await sql.raw(
-            """
-            INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, message_id, variation_id, type, occurred_at, source, created_at, dedupe_key, detail)
-            VALUES (\(bind: UUID.timeOrdered()), \(bind: workspaceID), \(bind: contactID), \(bind: campaignID), \(bind: messageID), \(bind: variationID),
-                \(bind: type), \(bind: at), 'whatsapp', \(bind: Date()), \(bind: dedupeKey), \(detail.map { dialect.json($0) } ?? "NULL"))
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """
-        ).run()
     }
 }

@@ -41,6 +41,10 @@ struct DeliveryApplier {
                         accountID: accountID, name: name, language: update.language, status: nil, quality: update.newQualityScore,
                         reason: nil, in: sql
                     )
+                    try await AlertEventRules.templateQuality(
+                        workspaceID: workspace, accountID: accountID, name: name, language: update.language, quality: update.newQualityScore,
+                        dialect: dialect, in: sql
+                    )
                 case .userPreferences(let preferences):
                     let inbound = InboundApplier(workspaceID: workspace, dialect: dialect, sql: sql)
                     for preference in preferences { try await inbound.apply(preference) }
@@ -60,6 +64,10 @@ struct DeliveryApplier {
         _ = try await TemplateStore.applyStatus(
             accountID: accountID, name: name, language: update.language, status: update.event, quality: nil, reason: update.reason,
             in: sql
+        )
+        try await AlertEventRules.templateStatus(
+            workspaceID: workspaceID, accountID: accountID, name: name, language: update.language, status: update.event, reason: update.reason,
+            dialect: dialect, in: sql
         )
         guard ["PAUSED", "DISABLED", "REJECTED", "FLAGGED"].contains(update.event.uppercased()) else { return }
         let held = try await CampaignStore.perform(
