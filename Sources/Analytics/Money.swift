@@ -67,6 +67,23 @@ public struct Micros: Hashable, Sendable, Codable {
         return negative ? -sum : sum
     }
 
+    /// Micros from an exact decimal number of units; nil when it has more than 6 decimals or does not fit.
+    public static func parse(decimal: Decimal) -> Int64? {
+        guard decimal.isFinite else { return nil }
+        var scaled = decimal * Decimal(perUnit), whole = Decimal()
+        NSDecimalRound(&whole, &scaled, 0, .plain)
+        guard whole == scaled, whole.magnitude <= Decimal(Int64.max) else { return nil }
+        let value = NSDecimalNumber(decimal: whole).int64Value
+        return Decimal(value) == whole ? value : nil
+    }
+
+    /// Micros from a JSON number as written in its shortest form (0.0118 → 11,800); nil when that form has more than 6
+    /// decimals (0.1234567), is not finite, or does not fit.
+    public static func parse(number: Double) -> Int64? {
+        guard number.isFinite, let decimal = Decimal(string: "\(number)", locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        return parse(decimal: decimal)
+    }
+
     /// Micros from a price given as a Double (migration and legacy input): rounded to the nearest micro.
     public static func fromUnits(_ units: Double) -> Int64 { Int64((units * Double(perUnit)).rounded()) }
 }

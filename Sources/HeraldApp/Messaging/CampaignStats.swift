@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import SQLKit
 import Storage
@@ -15,7 +16,25 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
     public var replied = 0
     public var failed = 0
     public var suppressed = 0
-    public var cost = 0.0
+    /// Micro-units of the rate table's currency (`cost` in JSON is the same amount as an exact decimal).
+    public var costMicros: Int64 = 0
+
+    enum CodingKeys: String, CodingKey {
+        case messages, waiting, accepted, sent, delivered, read, clicked, clicks, replied, failed, suppressed, cost
+        case costMicros = "cost_micros"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for (key, value) in [
+            (CodingKeys.messages, messages), (.waiting, waiting), (.accepted, accepted), (.sent, sent), (.delivered, delivered), (.read, read),
+            (.clicked, clicked), (.clicks, clicks), (.replied, replied), (.failed, failed), (.suppressed, suppressed),
+        ] {
+            try c.encode(value, forKey: key)
+        }
+        try c.encode(Micros(costMicros, currency: "").decimal, forKey: .cost)
+        try c.encode(costMicros, forKey: .costMicros)
+    }
 
     /// One campaign's stats.
     static func load(campaignID: UUID, in sql: any SQLDatabase) async throws -> CampaignStats {
@@ -59,7 +78,7 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
             SUM(CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
             SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
             SUM(CASE WHEN status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
-            SUM(cost) AS cost
+            CAST(SUM(cost_micros) AS BIGINT) AS cost_micros
         """
 
     static func decode(_ row: any SQLRow) throws -> CampaignStats {
@@ -68,7 +87,7 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
             messages: try int("messages"), waiting: try int("waiting"), accepted: try int("accepted"), sent: try int("sent"),
             delivered: try int("delivered"), read: try int("read_count"), clicked: try int("clicked"), clicks: try int("clicks"),
             replied: try int("replied"), failed: try int("failed"), suppressed: try int("suppressed"),
-            cost: try row.decode(column: "cost", as: Double?.self) ?? 0
+            costMicros: try row.decode(column: "cost_micros", as: Int64?.self) ?? 0
         )
     }
 

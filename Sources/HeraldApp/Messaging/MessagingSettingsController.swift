@@ -23,33 +23,7 @@ struct MessagingSettingsController {
 
     @Sendable func replaceRates(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireAdmin()
-        let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
-        try reader.rejectUnknown(["currency", "rates"])
-        let currency = try reader.string("currency", required: true, maxLength: 3)!.uppercased()
-        guard currency.count == 3, currency.allSatisfy(\.isLetter) else { throw APIError.invalid("currency", "currency is a 3-letter ISO code such as USD") }
-        guard case .array(let items)? = reader.fields["rates"] else { throw APIError.invalid("rates", "rates is a list of {calling_code, category, price}") }
-        var rates: [RateTable.Rate] = []
-        var seen = Set<String>()
-        for (index, item) in items.enumerated() {
-            let row = try FieldReader(item, path: "rates[\(index)]")
-            try row.rejectUnknown(["calling_code", "category", "price"])
-            let code = try row.string("calling_code", required: true, maxLength: 4)!
-            guard code == "*" || (code.allSatisfy(\.isNumber) && (1...3).contains(code.count)) else {
-                throw APIError.invalid(row.name("calling_code"), "calling_code is 1 to 3 digits (44, 91, 1) or * for every other country")
-            }
-            let category = try row.string("category", required: true, maxLength: 20)!.lowercased()
-            guard ["marketing", "utility", "authentication", "service"].contains(category) else {
-                throw APIError.invalid(row.name("category"), "category is marketing, utility, authentication or service")
-            }
-            guard case .number(let price)? = row.fields["price"], price >= 0, price < 100 else {
-                throw APIError.invalid(row.name("price"), "price is a number from 0 per delivered message")
-            }
-            guard seen.insert("\(code)/\(category)").inserted else {
-                throw APIError.invalid(row.name("calling_code"), "\(code) \(category) appears twice", code: "duplicate_in_request")
-            }
-            rates.append(.init(callingCode: code, category: category, price: price))
-        }
-        let table = RateTable(currency: currency, rates: rates)
+        let table = try RateTableInput.parse(try await request.jsonBody(context: context))
         try await services.rates.replace(workspaceID: context.access.workspaceID, table: table)
         return try JSONResponse.make(table)
     }

@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import SQLKit
 import Storage
@@ -12,9 +13,10 @@ public struct Preflight: Sendable, Encodable, Equatable {
     /// Opted in, but marketing templates are not delivered to +1 (US and Canada) numbers.
     public var unreachable = 0
     public var eligible = 0
-    public var estimatedCost = 0.0
+    /// Micro-units of the rate table's currency, summed exactly (JSON also gives it as a decimal).
+    public var estimatedCost: Int64 = 0
     public var currency = "USD"
-    public var costByCallingCode: [String: Double] = [:]
+    public var costByCallingCode: [String: Int64] = [:]
     public var tier: String?
     public var tierLimit: Int?
     public var warnings: [String] = []
@@ -23,6 +25,25 @@ public struct Preflight: Sendable, Encodable, Equatable {
         case audience, eligible, currency, tier, warnings, unreachable
         case optedIn = "opted_in", optedOut = "opted_out", noConsent = "no_consent", estimatedCost = "estimated_cost"
         case costByCallingCode = "cost_by_calling_code", tierLimit = "tier_limit"
+        case estimatedCostMicros = "estimated_cost_micros", costByCallingCodeMicros = "cost_by_calling_code_micros"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(audience, forKey: .audience)
+        try c.encode(optedIn, forKey: .optedIn)
+        try c.encode(optedOut, forKey: .optedOut)
+        try c.encode(noConsent, forKey: .noConsent)
+        try c.encode(unreachable, forKey: .unreachable)
+        try c.encode(eligible, forKey: .eligible)
+        try c.encode(Micros(estimatedCost, currency: currency).decimal, forKey: .estimatedCost)
+        try c.encode(estimatedCost, forKey: .estimatedCostMicros)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(costByCallingCode.mapValues { Micros($0, currency: currency).decimal }, forKey: .costByCallingCode)
+        try c.encode(costByCallingCode, forKey: .costByCallingCodeMicros)
+        try c.encodeIfPresent(tier, forKey: .tier)
+        try c.encodeIfPresent(tierLimit, forKey: .tierLimit)
+        try c.encode(warnings, forKey: .warnings)
     }
 
     /// Counts the audience grouped by consent and number prefix, then prices the eligible part.
@@ -56,7 +77,7 @@ public struct Preflight: Sendable, Encodable, Equatable {
                     result.unreachable += n
                 } else {
                     result.eligible += n
-                    let price = rates.price(e164: prefix, category: category) * Double(n)
+                    let price = rates.price(e164: prefix, category: category) * Int64(n)
                     result.estimatedCost += price
                     let code = Self.callingCodeLabel(prefix, rates: rates, category: category)
                     result.costByCallingCode[code, default: 0] += price
@@ -65,7 +86,6 @@ public struct Preflight: Sendable, Encodable, Equatable {
             default: result.noConsent += n
             }
         }
-        result.estimatedCost = (result.estimatedCost * 10_000).rounded() / 10_000
         if let account {
             result.tier = account.messagingTier
             result.tierLimit = account.tierLimit

@@ -73,7 +73,7 @@ struct CampaignPageModel {
         return [
             "funnel": steps.map { ["key": $0.key, "label": $0.label, "value": $0.value, "rate": $0.rate, "base": $0.base] },
             "failed": s.failed, "failedRate": WebPages.percent(s.failed, of: audience), "waiting": s.waiting, "suppressed": s.suppressed,
-            "clicks": s.clicks, "cost": WebPages.cost(s.cost, currency),
+            "clicks": s.clicks, "cost": WebPages.cost(micros: s.costMicros, currency),
         ]
     }
 }
@@ -91,7 +91,7 @@ extension WebPages {
     static func preflightValues(_ p: Preflight) -> [String: Any] {
         [
             "audience": p.audience, "eligible": p.eligible, "optedIn": p.optedIn, "optedOut": p.optedOut, "noConsent": p.noConsent,
-            "unreachable": p.unreachable, "cost": cost(p.estimatedCost, p.currency), "tier": p.tier ?? "—",
+            "unreachable": p.unreachable, "cost": cost(micros: p.estimatedCost, p.currency), "tier": p.tier ?? "—",
             "tierLimit": p.tierLimit.map { "\($0) unique users / 24 h" } ?? "unlimited", "warnings": p.warnings, "hasWarnings": !p.warnings.isEmpty,
         ]
     }

@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Hummingbird
 
@@ -25,7 +26,7 @@ extension WebPages {
                 "template": campaign.templateName ?? "—",
                 "audience": campaign.audienceSize.map(String.init) ?? (s.messages > 0 ? "\(s.messages)" : "—"),
                 "sent": s.sent, "delivered": s.delivered, "read": s.read, "clicked": s.clicked, "replied": s.replied, "failed": s.failed,
-                "cost": Self.cost(s.cost, currency),
+                "cost": Self.cost(micros: s.costMicros, currency),
                 "date": Self.display(campaign.completedAt ?? campaign.startedAt ?? campaign.scheduledAt ?? campaign.createdAt),
                 "dateLabel": campaign.completedAt != nil
                     ? "finished" : campaign.startedAt != nil ? "started" : campaign.scheduledAt != nil ? "scheduled" : "created",
@@ -59,8 +60,13 @@ extension WebPages {
         return .redirect(to: back, type: .normal)
     }
 
-    static func cost(_ value: Double, _ currency: String) -> String {
-        String(format: value >= 100 ? "%.2f %@" : "%.4f %@", value, currency)
+    /// A cost in micros: 4 to 6 decimals under 100 units (per-message prices are fractions of a cent), else rounded to
+    /// cents, half to even.
+    static func cost(micros: Int64, _ currency: String) -> String {
+        guard micros.magnitude >= 100 * UInt64(Micros.perUnit) else { return "\(Micros.display(micros)) \(currency)" }
+        var exact = Micros(micros, currency: currency).decimal, rounded = Decimal()
+        NSDecimalRound(&rounded, &exact, 2, .bankers)
+        return String(format: "%@ %@", NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX")), currency)
     }
 
     static func percent(_ part: Int, of whole: Int) -> String {

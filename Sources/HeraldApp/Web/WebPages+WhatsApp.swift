@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Hummingbird
 
@@ -32,7 +33,7 @@ extension WebPages {
             "rates": rates.rates.map {
                 [
                     "code": $0.callingCode == "*" ? "* (other)" : "+" + $0.callingCode, "category": $0.category,
-                    "price": String(format: "%.4f", $0.price),
+                    "price": Micros.display($0.priceMicros),
                 ]
             },
         ]

@@ -174,7 +174,7 @@ struct StatusApplier {
         for start in stride(from: 0, to: all.count, by: 200) {
             var list: SQLQueryString = ""
             for (index, p) in all[start..<min(start + 200, all.count)].enumerated() {
-                let cost: Double? = p.charged
+                let cost: Int64? = p.charged
                     ? ContactAddress(phone: p.target.phone, bsuid: p.target.bsuid).pricingPrefix.map { rates.price(e164: $0, category: p.category ?? "marketing") }
                     : nil
                 if index > 0 { list.appendLiteral(", ") }
@@ -196,7 +196,9 @@ struct StatusApplier {
                         ELSE messages.status END,
                     lease_owner = NULL, lease_expires_at = NULL,
                     billable = COALESCE(v.billable, messages.billable), pricing_category = COALESCE(v.category, messages.pricing_category),
-                    cost = COALESCE(messages.cost, v.cost), updated_at = \(bind: now)
+                    cost_micros = COALESCE(messages.cost_micros, v.cost),
+                    cost_currency = CASE WHEN messages.cost_micros IS NULL AND v.cost IS NOT NULL THEN \(bind: rates.currency) ELSE messages.cost_currency END,
+                    updated_at = \(bind: now)
                 FROM v WHERE messages.id = v.id
                 """
             ).run()

@@ -16,7 +16,7 @@ struct CampaignListStatsTests {
         try await app.database.transaction { sql in
             try await sql.raw(
                 """
-                UPDATE messages SET sent_at = \(bind: now), delivered_at = \(bind: now), read_at = \(bind: now), cost = 0.125
+                UPDATE messages SET sent_at = \(bind: now), delivered_at = \(bind: now), read_at = \(bind: now), cost_micros = 125000, cost_currency = 'USD'
                 WHERE id IN (\(bind: m[0].id), \(bind: m[1].id))
                 """
             ).run()
@@ -27,10 +27,10 @@ struct CampaignListStatsTests {
                 "UPDATE messages SET status = 'failed', failed_at = \(bind: now), accepted_at = NULL WHERE id = \(bind: m[2].id)"
             ).run()
             for key in ["a", "b"] {
-                try await EventWriter.insert(
+                try await EventWriter.recordAndFlush([EventRecord(
                     workspaceID: workspaceID, contactID: m[0].contact, campaignID: f.campaign.id, messageID: m[0].id, variationID: nil,
-                    type: "replied", at: now, dedupeKey: "reply-\(key)", dialect: app.database.dialect, in: sql
-                )
+                    type: "replied", at: now, dedupeKey: "reply-\(key)"
+                )], dialect: app.database.dialect, in: sql)
             }
         }
         var others: [UUID] = []
@@ -60,10 +60,10 @@ struct CampaignListStatsTests {
                 VALUES (\(bind: imported), \(bind: workspaceID), 'Old newsletter', 'imported', \(bind: now), \(bind: now))
                 """
             ).run()
-            try await EventWriter.insert(
+            try await EventWriter.recordAndFlush([EventRecord(
                 workspaceID: workspaceID, contactID: m[2].contact, campaignID: imported, messageID: nil, variationID: nil, type: "replied",
-                at: now, dedupeKey: "old-reply", dialect: app.database.dialect, in: sql
-            )
+                at: now, dedupeKey: "old-reply"
+            )], dialect: app.database.dialect, in: sql)
         }
         others.append(imported)
         return (f.campaign, others)
@@ -81,7 +81,7 @@ struct CampaignListStatsTests {
                 page.stats[spring.id]
                     == CampaignStats(
                         messages: 3, waiting: 0, accepted: 2, sent: 2, delivered: 2, read: 2, clicked: 1, clicks: 3, replied: 1, failed: 1,
-                        suppressed: 0, cost: 0.25
+                        suppressed: 0, costMicros: 250_000
                     )
             )
             #expect(page.replyEvents[spring.id] == 2)
