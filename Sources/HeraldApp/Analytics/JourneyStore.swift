@@ -9,7 +9,8 @@ struct JourneyStore: Sendable {
     let database: Database
     var dialect: Dialect { database.dialect }
 
-    /// nil when the contact is not in the workspace.
+    /// nil when the contact is not in the workspace. Once it is, its rows are the workspace's: messages and identity
+    /// changes are found by contact alone, so the planner takes their contact index rather than a workspace-wide one.
     func page(workspaceID: UUID, contactID: UUID, before: JourneyCursor?, limit: Int) async throws -> JourneyPage? {
         let sources = sources(workspaceID: workspaceID, contactID: contactID, before: before, limit: limit + 1)
         let items: [JourneyItem]? = try await database.read { sql in
@@ -51,7 +52,7 @@ struct JourneyStore: Sendable {
                     time: "COALESCE(m.cohort_at, m.created_at)", id: "m.id", kind: .message,
                     from: """
                         messages m JOIN campaigns k ON k.id = m.campaign_id LEFT JOIN ab_test_variations v ON v.id = m.variation_id
-                        WHERE m.workspace_id = \(bind: ws) AND m.contact_id = \(bind: contact)
+                        WHERE m.contact_id = \(bind: contact)
                         """
                 ),
                 decode: { row in
@@ -151,7 +152,7 @@ struct JourneyStore: Sendable {
                 query: page(
                     "h.id, h.occurred_at AS at, h.kind AS change, h.previous_phone, h.phone, h.previous_bsuid, h.bsuid",
                     time: "h.occurred_at", id: "h.id", kind: .identity,
-                    from: "contact_identity_changes h WHERE h.workspace_id = \(bind: ws) AND h.contact_id = \(bind: contact)"
+                    from: "contact_identity_changes h WHERE h.contact_id = \(bind: contact)"
                 ),
                 decode: { row in
                     var item = try Self.item(row, kind: .identity)

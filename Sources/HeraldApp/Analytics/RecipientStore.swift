@@ -33,7 +33,7 @@ struct RecipientStore: Sendable {
         if let step = filter.step { query.appendInterpolation(" AND \(Self.step) = \(bind: step.rawValue)" as SQLQueryString) }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             query.appendInterpolation(
-                " AND m.contact_id IN (SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND (\(searchCondition(search))))"
+                " AND EXISTS (SELECT 1 FROM contacts s WHERE s.id = m.contact_id AND (\(searchCondition(search))))"
                     as SQLQueryString
             )
         }
@@ -41,7 +41,9 @@ struct RecipientStore: Sendable {
         return query
     }
 
-    /// A name prefix, or a phone prefix given with or without its `+` (spaces and punctuation ignored).
+    /// A name prefix, or a phone prefix given with or without its `+` (spaces and punctuation ignored). Checked per
+    /// message of the campaign (a primary-key lookup each), which stays within the campaign instead of scanning every
+    /// contact of the workspace; the unqualified columns are those of the innermost `contacts s`.
     func searchCondition(_ search: String) -> SQLQueryString {
         var condition: SQLQueryString = dialect.prefixMatch("name", search.precomposedStringWithCanonicalMapping)
         let digits = search.filter(\.isASCII).filter(\.isNumber)
