@@ -167,10 +167,17 @@ struct RollupDelta: Sendable {
 
 /// Reads the cell of messages from their rows (the caller's transaction has them locked, or they cannot change).
 enum MessageCells {
-    /// The cell of each message; a message without `cohort_at` (sent before migration 8 and not yet rebuilt) uses `fallback`.
+    /// The cell of each message. A message without `cohort_at` (its send was recorded before cohorts existed) gets one
+    /// now, once: when Meta accepted it, else `fallback` (the event's time), so later events and the rebuild agree.
     static func load(_ messageIDs: [UUID], fallback: Date = Date(), in sql: any SQLDatabase) async throws -> [UUID: CellKey] {
         var keys: [UUID: CellKey] = [:]
-        let unique = Array(Set(messageIDs))
+        let unique = Array(Set(messageIDs)).sorted { $0.uuidString < $1.uuidString }
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let part = Array(unique[start..<min(start + 500, unique.count)])
+            try await sql.raw(
+                "UPDATE messages SET cohort_at = COALESCE(accepted_at, failed_at, \(bind: fallback)) WHERE id IN (\(binds: part)) AND cohort_at IS NULL"
+            ).run()
+        }
         for start in stride(from: 0, to: unique.count, by: 500) {
             let part = Array(unique[start..<min(start + 500, unique.count)])
             for row in try await sql.raw(

@@ -69,7 +69,7 @@ struct EventImportController {
                 )
             )
         }
-        let store = contacts, checked = events
+        let store = contacts, checked = events, dialect = database.dialect
         let stored = try await database.transaction { sql in
             var contactIDs: [ContactReference: UUID] = [:]
             var campaignIDs: [String: UUID] = [:]
@@ -93,12 +93,8 @@ struct EventImportController {
                 }
                 rows.append((contactID, campaignID, event))
             }
-            let now = Date()
-            try await sql.insertRows(
-                "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at) VALUES ", rows
-            ) { row in
-                "(\(bind: UUID()), \(bind: workspaceID), \(bind: row.0), \(bind: row.1), \(bind: row.2.type), \(bind: row.2.occurredAt), 'import', \(bind: now))"
-            }
+            let imported = rows.map { ImportedEvent(contactID: $0.0, campaignID: $0.1, type: $0.2.type, at: $0.2.occurredAt) }
+            try await ImportedEvents.store(imported, workspaceID: workspaceID, dialect: dialect, in: sql)
             return rows.count
         }
         struct Imported: Encodable { let imported: Int }

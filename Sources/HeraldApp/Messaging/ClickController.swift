@@ -29,16 +29,13 @@ struct ClickController {
                 let url = try row.decode(column: "cta_url", as: String?.self)
             else { return nil }
             let messageID = try row.decode(column: "id", as: UUID.self)
-            let now = Date()
-            try await sql.raw(
-                "UPDATE messages SET clicked_at = COALESCE(clicked_at, \(bind: now)), click_count = click_count + 1, updated_at = \(bind: now) WHERE id = \(bind: messageID)"
-            ).run()
             let variation = try row.decode(column: "variation_id", as: UUID?.self)
-            try await EventWriter.insert(
+            // Every click is an event (no dedupe key); the writer keeps the message's click count and first click.
+            try await EventWriter.recordAndFlush([EventRecord(
                 workspaceID: try row.decode(column: "workspace_id", as: UUID.self), contactID: try row.decode(column: "contact_id", as: UUID.self),
                 campaignID: try row.decode(column: "campaign_id", as: UUID.self), messageID: messageID, variationID: variation, type: "clicked",
-                at: now, dedupeKey: nil, dialect: d, in: sql
-            )
+                at: Date(), dedupeKey: nil
+            )], dialect: d, in: sql)
             return Self.withUTM(url, campaign: try row.decode(column: "name", as: String.self), variation: variation)
         }
         guard let destination else {

@@ -24,6 +24,14 @@ struct ContactAddress: Sendable, Equatable {
         return "+" + code
     }
 
+    /// The recipient's country (ISO 3166 alpha-2) for reports: the phone's, else the BSUID's; nil when neither says.
+    var country: String? {
+        if let phone, let parsed = try? PhoneNumber.parse(phone, defaultCountry: nil) { return parsed.country }
+        guard let bsuid, bsuid.count > 2 else { return nil }
+        let code = String(bsuid.prefix(2)).uppercased()
+        return PhoneNumber.isKnownCountry(code) ? code : nil
+    }
+
     /// Meta does not deliver marketing templates to US and Canadian users: a +1 phone, or a BSUID of a +1 country.
     var isNANP: Bool { pricingPrefix.map(WhatsAppRecipient.isNANP) ?? false }
 

@@ -68,9 +68,11 @@ enum SendOutcome: Sendable {
                 switch outcome {
                 case .accepted(let wamid):
                     acceptedWamids.append(wamid)
+                    // The cohort (the rollups' time axis) and country are fixed when the message first leaves Herald.
                     try await sql.raw(
                         """
                         UPDATE messages SET wamid = \(bind: wamid), accepted_at = COALESCE(accepted_at, \(bind: now)),
+                            cohort_at = COALESCE(cohort_at, \(bind: now)), country = COALESCE(country, \(bind: recipient.address.country)),
                             status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
                             lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_detail = NULL, updated_at = \(bind: now)
                         WHERE id = \(bind: id)
@@ -133,17 +135,19 @@ enum SendOutcome: Sendable {
     static func fail(
         _ r: Recipient, code: Int?, detail: String, status: String, at: Date, workspaceID: UUID, dialect: Dialect, in sql: any SQLDatabase
     ) async throws {
-        try await sql.raw(
+        let failed = try await sql.raw(
             """
             UPDATE messages SET status = \(bind: status), error_code = \(bind: code), error_detail = \(bind: detail), failed_at = \(bind: at),
+                cohort_at = COALESCE(cohort_at, \(bind: at)), country = COALESCE(country, \(bind: r.address.country)),
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: at)
-            WHERE id = \(bind: r.messageID) AND status = 'sending'
+            WHERE id = \(bind: r.messageID) AND status = 'sending' RETURNING id
             """
-        ).run()
-        try await EventWriter.insert(
+        ).first()
+        guard failed != nil else { return }
+        try await EventWriter.recordAndFlush([EventRecord(
             workspaceID: workspaceID, contactID: r.contactID, campaignID: r.campaignID, messageID: r.messageID, variationID: r.variationID,
-            type: "failed", at: at, dedupeKey: "failed:\(r.messageID.uuidString.lowercased())", dialect: dialect, in: sql
-        )
+            type: "failed", at: at, dedupeKey: "failed:\(r.messageID.uuidString.lowercased())", errorCode: code
+        )], dialect: dialect, in: sql)
     }
 
     /// Stops the account and holds every campaign sending from it or scheduled on it, with a critical alert.

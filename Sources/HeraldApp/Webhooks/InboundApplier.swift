@@ -88,18 +88,20 @@ struct InboundApplier {
             ).first().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "campaign_id", as: UUID.self), try $0.decode(column: "variation_id", as: UUID?.self)) }
         }
         guard let target else { return }
-        let optOut: SQLQueryString = optsOut ? "opted_out_at = COALESCE(opted_out_at, \(bind: message.timestamp)), " : ""
-        try await sql.raw(
-            """
-            UPDATE messages SET replied_at = COALESCE(replied_at, \(bind: message.timestamp)), \(optOut)updated_at = \(bind: Date())
-            WHERE id = \(bind: target.id)
-            """
-        ).run()
+        if optsOut {
+            try await sql.raw(
+                """
+                UPDATE messages SET opted_out_at = COALESCE(opted_out_at, \(bind: message.timestamp)), updated_at = \(bind: Date())
+                WHERE id = \(bind: target.id)
+                """
+            ).run()
+        }
         let detail = try String(decoding: JSONEncoder().encode(["type": message.type, "text": message.replyText ?? ""]), as: UTF8.self)
-        try await EventWriter.insert(
+        // The writer keeps the message's reply count and first reply (replied_at) for new replies only.
+        try await EventWriter.recordAndFlush([EventRecord(
             workspaceID: workspaceID, contactID: contactID, campaignID: target.campaign, messageID: target.id, variationID: target.variation,
-            type: "replied", at: message.timestamp, dedupeKey: "reply:\(message.wamid)", detail: detail, dialect: dialect, in: sql
-        )
+            type: "replied", at: message.timestamp, dedupeKey: "reply:\(message.wamid)", detail: detail
+        )], dialect: dialect, in: sql)
     }
 
     /// Meta's marketing preference: `stop` from a user Herald has never seen still creates an opted-out contact, so a

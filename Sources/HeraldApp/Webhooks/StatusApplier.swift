@@ -167,26 +167,34 @@ struct StatusApplier {
     func applyProgress(_ all: [Progress], rates: RateTable) async throws {
         guard !all.isEmpty else { return }
         let now = Date()
-        if dialect.kind == .postgres {
-            // Take the row locks in id order, so concurrent processors and senders never deadlock.
-            try await sql.raw("SELECT id FROM messages WHERE id IN (\(binds: all.map(\.target.id))) ORDER BY id FOR UPDATE").run()
+        // Take the row locks in id order (PostgreSQL), so concurrent processors and senders never deadlock, and learn
+        // which messages have no cost yet: the rollups count a cost once, when it is first set.
+        var uncosted: Set<UUID> = []
+        for row in try await sql.raw(
+            "SELECT id, cost_micros FROM messages WHERE id IN (\(binds: all.map(\.target.id))) ORDER BY id\(dialect.forUpdate)"
+        ).all() where try row.decodeNil(column: "cost_micros") {
+            uncosted.insert(try row.decode(column: "id", as: UUID.self))
         }
+        var costs: [UUID: Int64] = [:]
         for start in stride(from: 0, to: all.count, by: 200) {
             var list: SQLQueryString = ""
             for (index, p) in all[start..<min(start + 200, all.count)].enumerated() {
                 let cost: Int64? = p.charged
                     ? ContactAddress(phone: p.target.phone, bsuid: p.target.bsuid).pricingPrefix.map { rates.price(e164: $0, category: p.category ?? "marketing") }
                     : nil
+                if let cost, uncosted.contains(p.target.id) { costs[p.target.id] = cost }
                 if index > 0 { list.appendLiteral(", ") }
+                let country = ContactAddress(phone: p.target.phone, bsuid: p.target.bsuid).country
                 list.appendInterpolation(
-                    "(\(bind: p.target.id), \(bind: p.rank), \(bind: p.sentAt), \(bind: p.deliveredAt), \(bind: p.readAt), \(bind: p.billable), \(bind: p.category), \(bind: cost))"
+                    "(\(bind: p.target.id), \(bind: p.rank), \(bind: p.sentAt), \(bind: p.deliveredAt), \(bind: p.readAt), \(bind: p.billable), \(bind: p.category), \(bind: cost), \(bind: country))"
                         as SQLQueryString
                 )
             }
             try await sql.raw(
                 """
-                WITH v (id, rank, sent_ts, delivered_ts, read_ts, billable, category, cost) AS (VALUES \(list))
+                WITH v (id, rank, sent_ts, delivered_ts, read_ts, billable, category, cost, country) AS (VALUES \(list))
                 UPDATE messages SET accepted_at = COALESCE(messages.accepted_at, v.sent_ts), sent_at = COALESCE(messages.sent_at, v.sent_ts),
+                    cohort_at = COALESCE(messages.cohort_at, v.sent_ts), country = COALESCE(messages.country, v.country),
                     delivered_at = CASE WHEN v.rank >= 3 THEN COALESCE(messages.delivered_at, v.delivered_ts) ELSE messages.delivered_at END,
                     read_at = CASE WHEN v.rank >= 4 THEN COALESCE(messages.read_at, v.read_ts) ELSE messages.read_at END,
                     status = CASE
@@ -203,21 +211,25 @@ struct StatusApplier {
                 """
             ).run()
         }
-        var events: [(Target, String, Date)] = []
+        var events: [EventRecord] = []
         for p in all {
-            if let at = p.sentAt { events.append((p.target, "sent", at)) }
-            if let at = p.deliveredAt { events.append((p.target, "delivered", at)) }
-            if let at = p.readAt { events.append((p.target, "read", at)) }
+            let t = p.target
+            for (type, at) in [("sent", p.sentAt), ("delivered", p.deliveredAt), ("read", p.readAt)] {
+                guard let at else { continue }
+                events.append(EventRecord(
+                    workspaceID: workspaceID, contactID: t.contactID, campaignID: t.campaignID, messageID: t.id, variationID: t.variationID,
+                    type: type, at: at, dedupeKey: "\(type):\(t.id.uuidString.lowercased())"
+                ))
+            }
         }
-        events.sort { ($0.0.id.uuidString, $0.1) < ($1.0.id.uuidString, $1.1) }
-        let head: SQLQueryString =
-            "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, message_id, variation_id, type, occurred_at, source, created_at, dedupe_key) VALUES "
-        try await sql.insertRows(head, events, tail: " ON CONFLICT (dedupe_key) DO NOTHING") { (t, type, at) in
-            """
-            (\(bind: UUID.timeOrdered(at: now)), \(bind: workspaceID), \(bind: t.contactID), \(bind: t.campaignID), \(bind: t.id), \(bind: t.variationID),
-            \(bind: type), \(bind: at), 'whatsapp', \(bind: now), \(bind: "\(type):\(t.id.uuidString.lowercased())"))
-            """
+        var delta = try await EventWriter.record(events, dialect: dialect, in: sql)
+        if !costs.isEmpty {
+            let cells = try await MessageCells.load(Array(costs.keys), fallback: now, in: sql)
+            for (id, cost) in costs {
+                if let key = cells[id] { delta.addMoney(key, currency: rates.currency, MoneyCounts(costMicros: cost)) }
+            }
         }
+        try await delta.flush(dialect: dialect, in: sql)
     }
 
     func applyFailure(_ item: StatusItem, to t: Target) async throws {
@@ -248,16 +260,17 @@ struct StatusApplier {
         let failed = try await sql.raw(
             """
             UPDATE messages SET status = 'failed', failed_at = COALESCE(failed_at, \(bind: item.timestamp)), error_code = \(bind: code),
-                accepted_at = COALESCE(accepted_at, \(bind: item.timestamp)),
+                accepted_at = COALESCE(accepted_at, \(bind: item.timestamp)), cohort_at = COALESCE(cohort_at, \(bind: item.timestamp)),
+                country = COALESCE(country, \(bind: ContactAddress(phone: t.phone, bsuid: t.bsuid).country)),
                 error_detail = \(bind: detail), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: Date())
             WHERE id = \(bind: t.id) AND status IN ('queued', 'sending', 'accepted', 'sent') RETURNING id
             """
         ).first()
         guard failed != nil else { return }
-        try await EventWriter.insert(
+        try await EventWriter.recordAndFlush([EventRecord(
             workspaceID: workspaceID, contactID: t.contactID, campaignID: t.campaignID, messageID: t.id, variationID: t.variationID,
-            type: "failed", at: item.timestamp, dedupeKey: "failed:\(t.id.uuidString.lowercased())", dialect: dialect, in: sql
-        )
+            type: "failed", at: item.timestamp, dedupeKey: "failed:\(t.id.uuidString.lowercased())", errorCode: code
+        )], dialect: dialect, in: sql)
         switch action {
         case .suppressContact:
             try await ConsentChange.optOut(contactID: t.contactID, source: .error131050, at: item.timestamp, in: sql)

@@ -27,10 +27,10 @@ struct CampaignListStatsTests {
                 "UPDATE messages SET status = 'failed', failed_at = \(bind: now), accepted_at = NULL WHERE id = \(bind: m[2].id)"
             ).run()
             for key in ["a", "b"] {
-                try await EventWriter.insert(
+                try await EventWriter.recordAndFlush([EventRecord(
                     workspaceID: workspaceID, contactID: m[0].contact, campaignID: f.campaign.id, messageID: m[0].id, variationID: nil,
-                    type: "replied", at: now, dedupeKey: "reply-\(key)", dialect: app.database.dialect, in: sql
-                )
+                    type: "replied", at: now, dedupeKey: "reply-\(key)"
+                )], dialect: app.database.dialect, in: sql)
             }
         }
         var others: [UUID] = []
@@ -60,10 +60,10 @@ struct CampaignListStatsTests {
                 VALUES (\(bind: imported), \(bind: workspaceID), 'Old newsletter', 'imported', \(bind: now), \(bind: now))
                 """
             ).run()
-            try await EventWriter.insert(
+            try await EventWriter.recordAndFlush([EventRecord(
                 workspaceID: workspaceID, contactID: m[2].contact, campaignID: imported, messageID: nil, variationID: nil, type: "replied",
-                at: now, dedupeKey: "old-reply", dialect: app.database.dialect, in: sql
-            )
+                at: now, dedupeKey: "old-reply"
+            )], dialect: app.database.dialect, in: sql)
         }
         others.append(imported)
         return (f.campaign, others)
