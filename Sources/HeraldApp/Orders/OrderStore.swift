@@ -10,6 +10,7 @@ struct OrderStore: Sendable {
     /// Upserts orders by external id in one transaction; an existing order's lines are replaced.
     func upsert(workspaceID: UUID, orders: [(order: Order, contact: ContactReference, path: String)]) async throws -> [Order] {
         let store = contacts
+        let dialect = database.dialect
         return try await database.transaction { sql in
             var saved: [Order] = []
             var products: [String: UUID] = [:]
@@ -64,6 +65,9 @@ struct OrderStore: Sendable {
                 }
                 saved.append(order)
             }
+            // Each saved order converts a message, or stops converting one, in the same transaction (docs/analytics.md).
+            let delta = try await AttributionStore.reattribute(orderIDs: saved.map(\.id), workspaceID: workspaceID, dialect: dialect, in: sql)
+            try await delta.flush(dialect: dialect, in: sql)
             return saved
         }
     }
