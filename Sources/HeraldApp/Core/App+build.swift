@@ -32,6 +32,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     MessagingSettingsController(services: services.messaging).addRoutes(to: api)
     AlertController(services: services.alerting, alerts: services.messaging.alerts, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
     SegmentController(segments: services.segments).addRoutes(to: api)
+    AnalyticsController(store: AnalyticsStore(database: services.database)).addRoutes(to: api)
     JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
     RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
 
