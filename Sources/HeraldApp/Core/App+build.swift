@@ -24,6 +24,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     OrderController(orders: services.orders, contacts: services.contacts, workspaces: services.workspaces).addRoutes(to: api)
     EventImportController(database: services.database, contacts: services.contacts).addRoutes(to: api)
     SettingsController(workspaces: services.workspaces, keys: services.keys, users: services.users).addRoutes(to: api)
+    AttributionController(database: services.database).addRoutes(to: api)
     AccountController(services: services.messaging).addRoutes(to: api)
     TemplateController(services: services.messaging, contacts: services.contacts).addRoutes(to: api)
     MediaController(media: services.messaging.media, publicBaseURL: services.messaging.publicBaseURL).addRoutes(to: api)
