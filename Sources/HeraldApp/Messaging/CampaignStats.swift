@@ -76,7 +76,7 @@ public struct CampaignStats: Sendable, Encodable, Equatable {
             SUM(CASE WHEN clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked,
             SUM(click_count) AS clicks,
             SUM(CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
-            SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+            SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END) AS failed,
             SUM(CASE WHEN status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
             CAST(SUM(cost_micros) AS BIGINT) AS cost_micros
         """
