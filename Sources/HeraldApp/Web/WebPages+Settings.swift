@@ -25,6 +25,7 @@ extension WebPages {
             ["email": $0.email, "role": $0.role.rawValue, "lastLogin": $0.lastLoginAt.map(Self.display) ?? "never"] as [String: Any]
         }
         values["roles"] = Role.allCases.map { ["value": $0.rawValue, "selected": $0 == .member] as [String: Any] }
+        values.merge(try await attributionValues(workspaceID: access.workspaceID)) { $1 }
         values.merge(extra) { $1 }
         return console.render("settings", title: "Settings", path: "/settings", access: access, values: values, status: status)
     }
