@@ -36,6 +36,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     AnalyticsController(store: AnalyticsStore(database: services.database)).addRoutes(to: api)
     JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
     RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
+    CurrencyRateController(store: CurrencyRateStore(database: services.database)).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
     ClickController(database: services.database, web: web).addRoutes(to: router)

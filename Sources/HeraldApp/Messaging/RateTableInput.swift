@@ -40,66 +40,8 @@ enum RateTableInput {
         return RateTable(currency: currency, asOf: asOf, rates: rates)
     }
 
-    /// `price` (a number or a decimal string, at most 6 decimals) or `price_micros` (a whole number), from 0 to under 100.
+    /// `price` (units, at most 6 decimals) or `price_micros`, from 0 to under 100.
     static func price(_ row: FieldReader) throws(APIError) -> Int64 {
-        let range = "from 0 to under 100 per delivered message"
-        if row.has("price") && row.has("price_micros") {
-            throw APIError.invalid(row.name("price_micros"), "give price or price_micros, not both")
-        }
-        let micros: Int64
-        if row.has("price_micros") {
-            micros = try row.integer("price_micros", required: true)!
-            guard (0..<maxPriceMicros).contains(micros) else { throw APIError.invalid(row.name("price_micros"), "price_micros is \(range) (in micro-units)") }
-            return micros
-        }
-        let parsed: Int64?
-        switch row.fields["price"] {
-        case .number(let number)?: parsed = Micros.parse(number: number)
-        case .string(let text)?:
-            parsed = Micros.parse(text)
-            // A plain decimal that failed only for its length of fraction is too precise; anything else is not a price.
-            let plain = text.split(separator: ".", omittingEmptySubsequences: false)
-            if parsed == nil && !(plain.count == 2 && plain[1].count > 6 && Micros.parse(plain[0] + "." + plain[1].prefix(6)) != nil) {
-                throw APIError.invalid(row.name("price"), "price is a decimal number such as 0.0118", code: "invalid_type")
-            }
-        case nil, .null?: throw APIError.invalid(row.name("price"), "price or price_micros is required", code: "required")
-        case let other?: throw APIError.invalid(row.name("price"), "price must be a number, not \(other.typeName)", code: "invalid_type")
-        }
-        guard let parsed else {
-            throw APIError.invalid(row.name("price"), "price has at most 6 decimals (micro-units); give price_micros for exact values", code: "too_precise")
-        }
-        guard (0..<maxPriceMicros).contains(parsed) else { throw APIError.invalid(row.name("price"), "price is \(range)") }
-        return parsed
-    }
-}
-
-/// An ISO 4217-shaped currency code: three ASCII letters, upper-cased.
-enum CurrencyCode {
-    static func isValid(_ code: String) -> Bool { code.count == 3 && code.allSatisfy { $0.isASCII && $0.isLetter } }
-
-    static func read(_ key: String, from reader: FieldReader) throws(APIError) -> String {
-        let code = try reader.string(key, required: true, maxLength: 3)!.uppercased()
-        guard isValid(code) else { throw APIError.invalid(reader.name(key), "\(key) is a 3-letter ISO 4217 code such as USD") }
-        return code
-    }
-}
-
-/// A calendar date written `YYYY-MM-DD` (the date a table of figures is from).
-enum CalendarDay {
-    static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return DateComponents(calendar: calendar, year: year, month: month, day: day).isValidDate
-    }
-
-    static func read(_ key: String, from reader: FieldReader) throws(APIError) -> String? {
-        guard let text = try reader.string(key, maxLength: 10) else { return nil }
-        guard isValid(text) else { throw APIError.invalid(reader.name(key), "\(key) is a date such as 2025-07-01", code: "invalid_type") }
-        return text
+        try MicrosField.read(row, units: "price", micros: "price_micros", allowed: 0..<maxPriceMicros, meaning: "from 0 to under 100 per delivered message")
     }
 }
