@@ -1,7 +1,8 @@
 import Foundation
 
 /// The contact page's journey section: one line per item with an icon, a label, an optional link and the time, plus
-/// the "Show older" link carrying the next cursor.
+/// the "Show older" link carrying the next cursor. Icons are symbols common fonts have (no emoji, which many servers'
+/// and older systems' fonts draw as empty boxes).
 struct JourneyPageModel {
     struct Link {
         let href: String
@@ -62,15 +63,15 @@ struct JourneyPageModel {
             return line("✉", "Campaign message", detail: parts.isEmpty ? nil : parts.joined(separator: " · "))
         case .sent: return line("↗", "Sent")
         case .delivered: return line("✓", "Delivered")
-        case .read: return line("👁", "Read")
-        case .clicked: return line("🔗", "Clicked the link")
-        case .replied: return line("💬", "Replied")
-        case .failed: return line("⚠", "Failed", detail: item.errorCode.map { "error \($0)" })
+        case .read: return line("✓✓", "Read")
+        case .clicked: return line("☛", "Clicked the link")
+        case .replied: return line("↩", "Replied")
+        case .failed: return line("✕", "Failed", detail: item.errorCode.map { "error \($0)" })
         case .order:
-            guard let order = item.order else { return line("🛒", "Order", link: nil) }
+            guard let order = item.order else { return line("◆", "Order", link: nil) }
             let label = "Order \(order.externalID) · \(WebPages.money(order.totalMinor, order.currency)) · \(order.status)"
             return Line(
-                kind: item.kind.rawValue, icon: "🛒", label: label, link: nil,
+                kind: item.kind.rawValue, icon: "◆", label: label, link: nil,
                 attribution: order.attribution.flatMap { a in campaignLink(a.campaign).map { ($0, a.touch, a.reversedAt != nil) } },
                 detail: order.attribution == nil ? "not attributed to a campaign" : nil, at: at
             )
@@ -79,13 +80,13 @@ struct JourneyPageModel {
             return line(item.change == "left" ? "⇤" : "⇥", item.change == "left" ? "Left segment" : "Entered segment", link: link)
         case .consent:
             let status = (item.status ?? "unknown").replacingOccurrences(of: "_", with: " ")
-            return line(item.status == "opted_out" ? "⛔" : "☑", "Consent: \(status)", link: nil, detail: item.source.map { "via \($0)" })
+            return line(item.status == "opted_out" ? "⊘" : "☑", "Consent: \(status)", link: nil, detail: item.source.map { "via \($0)" })
         case .identity:
             let identity = item.identity
             var parts: [String] = []
             if let phone = identity?.phone, phone != identity?.previousPhone { parts.append("phone \(identity?.previousPhone ?? "—") → \(phone)") }
             if let bsuid = identity?.bsuid, bsuid != identity?.previousBSUID { parts.append("user ID \(identity?.previousBSUID ?? "—") → \(bsuid)") }
-            return line("🪪", "Identity: \(identity?.change ?? "change")", link: nil, detail: parts.isEmpty ? nil : parts.joined(separator: ", "))
+            return line("⇄", "Identity: \(identity?.change ?? "change")", link: nil, detail: parts.isEmpty ? nil : parts.joined(separator: ", "))
         }
     }
 }
