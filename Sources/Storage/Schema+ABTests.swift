@@ -53,11 +53,12 @@ extension Schema {
     static let recommendationOfThisTest =
         "CONSTRAINT ab_tests_recommended_fkey FOREIGN KEY (id, recommended_variation_id) REFERENCES ab_test_variations (ab_test_id, id)"
 
-    static func abTestsTable(_ d: Dialect) -> String {
+    /// Migration 6's table; migration 9 rebuilds it on SQLite under another `name` with more success `metrics`.
+    static func abTestsTable(_ d: Dialect, name: String = "ab_tests", metrics: String = "'read', 'click', 'reply'") -> String {
         let id = d.uuidType, ts = d.timestampType, json = d.jsonType, bool = d.boolType
         let keys = d.kind == .postgres ? "" : ",\n    \(winnerOfThisTest),\n    \(recommendationOfThisTest)"
         return """
-            CREATE TABLE ab_tests (
+            CREATE TABLE \(name) (
                 id \(id) PRIMARY KEY,
                 workspace_id \(id) NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
                 campaign_id \(id) NOT NULL UNIQUE REFERENCES campaigns(id) ON DELETE CASCADE,
@@ -65,7 +66,7 @@ extension Schema {
                 status TEXT NOT NULL CHECK (status IN ('draft', 'running', 'paused', 'deciding', 'completed', 'cancelled')),
                 test_percentage INTEGER NOT NULL CHECK (test_percentage BETWEEN 1 AND 100),
                 duration_hours INTEGER NOT NULL CHECK (duration_hours BETWEEN 1 AND 720),
-                success_metric TEXT NOT NULL CHECK (success_metric IN ('read', 'click', 'reply')),
+                success_metric TEXT NOT NULL CHECK (success_metric IN (\(metrics))),
                 outcome_window_seconds INTEGER NOT NULL DEFAULT 3600,
                 auto_send_winner \(bool) NOT NULL DEFAULT TRUE,
                 inconclusive_policy TEXT NOT NULL DEFAULT 'manual' CHECK (inconclusive_policy IN ('manual', 'control', 'leader')),

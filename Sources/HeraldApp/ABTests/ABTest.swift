@@ -46,9 +46,20 @@ public enum ABTestStatus: String, Sendable, CaseIterable, Codable {
     case draft, running, paused, deciding, completed, cancelled
 }
 
-/// What counts as a success: a read, a click on the tracked link, or a reply (not an opt-out).
+/// What counts as a success: a read, a click on the tracked link, a reply (not an opt-out), or a conversion (an order
+/// attributed to the message, docs/analytics.md).
 public enum SuccessMetric: String, Sendable, CaseIterable, Codable {
-    case read, click, reply
+    case read, click, reply, conversion
+
+    /// The message column that holds the moment of the first success.
+    var messageColumn: String {
+        switch self {
+        case .read: "read_at"
+        case .click: "clicked_at"
+        case .reply: "replied_at"
+        case .conversion: "converted_at"
+        }
+    }
 }
 
 /// What happens when the duration ends without a winner: wait for a person, send the control, or send the leader.

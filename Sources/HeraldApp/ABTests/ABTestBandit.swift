@@ -24,6 +24,7 @@ enum ABTestBandit {
         case .read: "reads"
         case .click: "clicks"
         case .reply: "replies"
+        case .conversion: "conversions"
         }
     }
 

@@ -76,12 +76,7 @@ struct ABTestPlanner: Sendable {
     /// only messages that carried a tracked link.
     func history(workspaceID: UUID, metric: SuccessMetric, windowSeconds: Int, now: Date = Date()) async throws -> (messages: Int, successes: Int) {
         let window = Double(windowSeconds)
-        let column =
-            switch metric {
-            case .read: "read_at"
-            case .click: "clicked_at"
-            case .reply: "replied_at"
-            }
+        let column = metric.messageColumn
         let notOptOut: SQLQueryString = metric == .reply ? " AND m.opted_out_at IS NULL" : ""
         let clickable: SQLQueryString = metric == .click ? " AND COALESCE(v.cta_url, c.cta_url) IS NOT NULL" : ""
         let dialect = services.database.dialect

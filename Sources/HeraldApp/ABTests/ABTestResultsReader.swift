@@ -176,11 +176,7 @@ struct ArmTally: Sendable, Equatable {
     static func load(_ test: ABTest, now: Date, dialect: Dialect, in sql: any SQLDatabase) async throws -> [UUID: ArmTally] {
         let window = Double(test.settings.outcomeWindowSeconds)
         let cutoff = now.addingTimeInterval(-window)
-        let column = switch test.settings.successMetric {
-        case .read: "read_at"
-        case .click: "clicked_at"
-        case .reply: "replied_at"
-        }
+        let column = test.settings.successMetric.messageColumn
         // A STOP is a reply but not a success; a genuine reply before a later STOP still is (the count never falls).
         let notOptOut: SQLQueryString = test.settings.successMetric == .reply ? " AND (opted_out_at IS NULL OR replied_at < opted_out_at)" : ""
         let rows = try await sql.raw(

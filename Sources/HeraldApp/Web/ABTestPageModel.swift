@@ -88,6 +88,7 @@ struct ABTestPageModel {
         case .read: "Read rate"
         case .click: "Click rate"
         case .reply: "Reply rate"
+        case .conversion: "Conversion rate"
         }
     }
 
