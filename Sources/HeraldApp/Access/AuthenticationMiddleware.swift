@@ -10,6 +10,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     let keys: APIKeyStore
     let sessions: SessionStore
+    /// Weekly active users: one `user_activity` row per user and UTC day.
+    let activity: UserActivityRecorder
+
+    init(keys: APIKeyStore, sessions: SessionStore) {
+        self.keys = keys
+        self.sessions = sessions
+        self.activity = UserActivityRecorder(store: UsageStore(database: sessions.database))
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
@@ -22,6 +30,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.access = access
         } else if let token = request.cookies[Self.sessionCookie]?.value, let access = try await sessions.authenticate(token) {
             context.access = access
+            if let userID = access.userID { await activity.record(userID: userID, workspaceID: access.workspaceID, logger: context.logger) }
             // Checked whatever the path: the router ignores empty segments, so `//api/…` reaches the API too.
             // Signing in again (a second tab, an expired page) checks the login form's own token instead.
             if ![.get, .head, .options].contains(request.method), !Self.isLogin(request) {

@@ -36,6 +36,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     AnalyticsController(store: AnalyticsStore(database: services.database)).addRoutes(to: api)
     JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
     RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
+    UsageController(store: UsageStore(database: services.database)).addRoutes(to: api)
     CurrencyRateController(store: CurrencyRateStore(database: services.database)).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
@@ -84,6 +85,7 @@ public func buildApplication(
                 interval: config.abTestEvaluationSeconds, logger: logger.with(label: "ab-tests")
             )
         )
+        background.append(UsageMetricsWorker(store: UsageStore(database: database), logger: logger.with(label: "usage")))
         background.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
         background.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
