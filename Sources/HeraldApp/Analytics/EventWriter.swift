@@ -83,6 +83,11 @@ enum EventWriter {
             default: break
             }
         }
+        // A click or read can convert an order placed before it arrived (a late webhook): re-attribute those orders.
+        let touches = messageEvents.filter { $0.type == "clicked" || $0.type == "read" }
+        for (workspaceID, group) in Dictionary(grouping: touches, by: \.workspaceID).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            delta.merge(try await AttributionStore.afterTouches(group.map { ($0.contactID, $0.at) }, workspaceID: workspaceID, dialect: dialect, in: sql))
+        }
         return delta
     }
 

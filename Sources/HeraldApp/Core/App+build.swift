@@ -86,6 +86,7 @@ public func buildApplication(
             )
         )
         background.append(UsageMetricsWorker(store: UsageStore(database: database), logger: logger.with(label: "usage")))
+        background.append(AnalyticsWorker(database: database, logger: logger.with(label: "analytics")))
         background.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
         background.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))

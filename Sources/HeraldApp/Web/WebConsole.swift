@@ -40,6 +40,7 @@ public struct WebConsole: Sendable {
         addMessagingRoutes(to: router, pages: pages)
         addSegmentRoutes(to: router, pages: pages)
         addABTestRoutes(to: router, pages: pages)
+        addReportRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }
