@@ -11,7 +11,7 @@ public struct WebConsole: Sendable {
 
     static let sections: [(path: String, title: String)] = [
         ("/contacts", "Contacts"), ("/segments", "Segments"), ("/campaigns", "Campaigns"), ("/templates", "Templates"), ("/ab-tests", "A/B tests"),
-        ("/analytics", "Analytics"), ("/integrations", "Integrations"), ("/settings", "Settings"),
+        ("/analytics", "Analytics"), ("/alerts", "Alerts"), ("/integrations", "Integrations"), ("/settings", "Settings"),
     ]
 
     static let coming: [String: String] = [
@@ -40,6 +40,7 @@ public struct WebConsole: Sendable {
         addMessagingRoutes(to: router, pages: pages)
         addSegmentRoutes(to: router, pages: pages)
         addABTestRoutes(to: router, pages: pages)
+        addAlertRoutes(to: router, pages: pages)
         addReportRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)

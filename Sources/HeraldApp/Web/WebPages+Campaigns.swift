@@ -56,7 +56,7 @@ extension WebPages {
         }
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
         _ = try await services.messaging.alerts.resolve(workspaceID: access.workspaceID, id: id)
-        let back = form["back"].flatMap { $0.hasPrefix("/campaigns") ? $0 : nil } ?? "/campaigns"
+        let back = form["back"].flatMap { $0.hasPrefix("/campaigns") || $0 == "/alerts" ? $0 : nil } ?? "/campaigns"
         return .redirect(to: back, type: .normal)
     }
 
