@@ -36,6 +36,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     AnalyticsController(store: AnalyticsStore(database: services.database)).addRoutes(to: api)
     JourneyController(journeys: JourneyStore(database: services.database)).addRoutes(to: api)
     RecipientController(recipients: RecipientStore(database: services.database)).addRoutes(to: api)
+    ReportController(analytics: AnalyticsStore(database: services.database), reports: ReportStore(database: services.database)).addRoutes(to: api)
     UsageController(store: UsageStore(database: services.database)).addRoutes(to: api)
     CurrencyRateController(store: CurrencyRateStore(database: services.database)).addRoutes(to: api)
 
@@ -73,6 +74,7 @@ public func buildApplication(
                 handlers: [
                     ContactImportJob(database: database, contacts: services.contacts), CampaignStartJob(services: services.messaging),
                     ABTestWinnerJob(database: database),
+                    ReportJob(database: database),
                 ],
                 logger: logger.with(label: "jobs")
             )
