@@ -107,10 +107,11 @@ extension AnalyticsStore {
         return result
     }
 
-    /// The quarter hour (Unix seconds) of a message's cohort, as the cells' `bucket`.
+    /// The quarter hour (Unix seconds) of a message's cohort, as the cells' `bucket`. SQLite's CAST truncates toward zero,
+    /// which is the floor for every instant after 1970 (the bundled SQLite has no `floor`).
     static func cohortBucket(_ dialect: Dialect) -> SQLQueryString {
         dialect.kind == .postgres
             ? "(CAST(floor(extract(epoch FROM m.cohort_at) / 900) AS BIGINT) * 900)"
-            : "(CAST(floor(m.cohort_at / 900) AS INTEGER) * 900)"
+            : "(CAST(m.cohort_at / 900 AS INTEGER) * 900)"
     }
 }
