@@ -69,13 +69,15 @@ public struct AnalyticsFilter: Sendable, Equatable {
         guard let toStart = calendar.date(from: toDay), let end = calendar.date(byAdding: .day, value: 1, to: toStart) else {
             throw Invalid(field: "to", message: "to is out of range")
         }
-        let fromDay = fromGiven ?? calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: -(defaultDays - 1), to: toStart)!)
+        let fromDay =
+            fromGiven ?? calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: -(defaultDays - 1), to: toStart)!)
         guard let start = calendar.date(from: fromDay) else { throw Invalid(field: "from", message: "from is out of range") }
         guard start < end else { throw Invalid(field: "to", message: "to must not be before from") }
 
         var filter = AnalyticsFilter(
             from: Self.text(fromDay), to: Self.text(toDay), explicitRange: fromGiven != nil || toGiven != nil, timeZone: timeZone,
-            startBucket: Analytics.bucket(unixSeconds: start.timeIntervalSince1970), endBucket: Analytics.bucket(unixSeconds: end.timeIntervalSince1970),
+            startBucket: Analytics.bucket(unixSeconds: start.timeIntervalSince1970),
+            endBucket: Analytics.bucket(unixSeconds: end.timeIntervalSince1970),
             granularity: .day
         )
         guard filter.days <= maxDays else { throw Invalid(field: "from", message: "a range may span at most \(maxDays) days") }

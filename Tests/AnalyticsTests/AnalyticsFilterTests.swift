@@ -72,12 +72,15 @@ struct AnalyticsFilterTests {
         #expect(f.segmentID == s)
     }
 
-    @Test("bad values name their field", arguments: [
-        (["from": ["2026-5-1"]], "from"), (["to": ["2026-02-30"]], "to"), (["from": ["2026-05-02"], "to": ["2026-05-01"]], "to"),
-        (["campaign_id": ["nope"]], "campaign_id"), (["variation_id": ["x"]], "variation_id"), (["country": ["DEU"]], "country"),
-        (["segment_id": [""]], "segment_id"), (["granularity": ["week"]], "granularity"), (["from": ["2026-05-01", "2026-05-02"]], "from"),
-        (["from": ["2024-01-01"], "to": ["2026-05-01"], "granularity": ["hour"]], "granularity"), (["from": ["1999-01-01"], "to": ["2026-05-01"]], "from"),
-    ])
+    @Test(
+        "bad values name their field",
+        arguments: [
+            (["from": ["2026-5-1"]], "from"), (["to": ["2026-02-30"]], "to"), (["from": ["2026-05-02"], "to": ["2026-05-01"]], "to"),
+            (["campaign_id": ["nope"]], "campaign_id"), (["variation_id": ["x"]], "variation_id"), (["country": ["DEU"]], "country"),
+            (["segment_id": [""]], "segment_id"), (["granularity": ["week"]], "granularity"), (["from": ["2026-05-01", "2026-05-02"]], "from"),
+            (["from": ["2024-01-01"], "to": ["2026-05-01"], "granularity": ["hour"]], "granularity"),
+            (["from": ["1999-01-01"], "to": ["2026-05-01"]], "from"),
+        ])
     func invalid(query: [String: [String]], field: String) {
         #expect(throws: AnalyticsFilter.Invalid.self) { try parse(query) }
         do { _ = try parse(query) } catch { #expect(error.field == field) }

@@ -54,8 +54,13 @@ struct MetricSetTests {
 
     @Test("counts add up field by field")
     func sum() {
-        let a = MetricCounts(sent: 1, delivered: 2, read: 3, clicked: 4, clicks: 5, replied: 6, replies: 7, failed: 8, converted: 9, orders: 10, refundedOrders: 11)
-        #expect(a + a == MetricCounts(sent: 2, delivered: 4, read: 6, clicked: 8, clicks: 10, replied: 12, replies: 14, failed: 16, converted: 18, orders: 20, refundedOrders: 22))
+        let a = MetricCounts(
+            sent: 1, delivered: 2, read: 3, clicked: 4, clicks: 5, replied: 6, replies: 7, failed: 8, converted: 9, orders: 10, refundedOrders: 11)
+        #expect(
+            a + a
+                == MetricCounts(
+                    sent: 2, delivered: 4, read: 6, clicked: 8, clicks: 10, replied: 12, replies: 14, failed: 16, converted: 18, orders: 20,
+                    refundedOrders: 22))
     }
 
     @Test("best is the maximum for higher-is-better rows and the minimum for lower, ties all marked")
@@ -69,10 +74,14 @@ struct MetricSetTests {
 
     @Test("a rate whose denominator is under 100 is never marked best")
     func smallSamples() {
-        let rates = [Rate(numerator: 9, denominator: 10, base: .delivered), Rate(numerator: 400, denominator: 1000, base: .delivered),
-                     Rate(numerator: 30, denominator: 100, base: .delivered)]
+        let rates = [
+            Rate(numerator: 9, denominator: 10, base: .delivered), Rate(numerator: 400, denominator: 1000, base: .delivered),
+            Rate(numerator: 30, denominator: 100, base: .delivered),
+        ]
         #expect(Comparison.best(rates: rates) == [1] as [Int])
         #expect(Comparison.best(rates: [Rate(numerator: 1, denominator: 2, base: .sent)]) == [] as [Int])
-        #expect(Comparison.best(rates: [Rate(numerator: 0, denominator: 0, base: .sent), Rate(numerator: 0, denominator: 150, base: .sent)]) == [1] as [Int])
+        #expect(
+            Comparison.best(rates: [Rate(numerator: 0, denominator: 0, base: .sent), Rate(numerator: 0, denominator: 150, base: .sent)]) == [1]
+                as [Int])
     }
 }

@@ -95,7 +95,9 @@ extension OverviewReport: Encodable {
         try c.encode(series.map { Point(start: $0.start, delivery: $0.delivery, read: $0.read, click: $0.click) }, forKey: .series)
         try c.encode(topBy.rawValue, forKey: .topBy)
         try c.encode(
-            topCampaigns.map { Top(campaign: CampaignRefJSON($0.campaign), delivered: $0.delivered, value: $0.value, metrics: MetricSetJSON(summary: $0.summary)) },
+            topCampaigns.map {
+                Top(campaign: CampaignRefJSON($0.campaign), delivered: $0.delivered, value: $0.value, metrics: MetricSetJSON(summary: $0.summary))
+            },
             forKey: .topCampaigns
         )
         try c.encode(campaigns.map(CampaignRefJSON.init), forKey: .campaigns)
@@ -117,7 +119,9 @@ extension SegmentPerformanceReport: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(CampaignRefJSON(campaign), forKey: .campaign)
-        try c.encode(segments.map { Segment(id: $0.id, name: $0.name, recipients: $0.recipients, metrics: MetricSetJSON(summary: $0.summary)) }, forKey: .segments)
+        try c.encode(
+            segments.map { Segment(id: $0.id, name: $0.name, recipients: $0.recipients, metrics: MetricSetJSON(summary: $0.summary)) },
+            forKey: .segments)
         try c.encode(asOf, forKey: .asOf)
     }
 }

@@ -30,7 +30,9 @@ struct CampaignMetricsReport: Sendable {
 
 extension AnalyticsStore {
     /// The campaign's metrics under `filter`; nil when the workspace has no such campaign.
-    func campaignMetrics(_ workspaceID: UUID, campaignID: UUID, filter requested: AnalyticsFilter, now: Date = Date()) async throws -> CampaignMetricsReport? {
+    func campaignMetrics(_ workspaceID: UUID, campaignID: UUID, filter requested: AnalyticsFilter, now: Date = Date()) async throws
+        -> CampaignMetricsReport?
+    {
         guard let campaign = try await campaigns(workspaceID, ids: [campaignID]).first else { return nil }
         let workspace = try await workspace(workspaceID)
         var filter = requested
@@ -50,8 +52,10 @@ extension AnalyticsStore {
             if filter.granularity == .hour && filter.days > AnalyticsFilter.maxHourlyDays { filter.granularity = .day }
         }
         let names = try await variationNames(workspaceID, ids: variations.keys.filter { $0 != CellKey.noVariation })
-        let byVariation = variations.map { VariationMetrics(id: $0.key, name: names[$0.key], summary: MetricsSummary($0.value, converter: workspace.converter)) }
-            .sorted { ($0.name ?? "\u{10FFFF}", $0.id.uuidString) < ($1.name ?? "\u{10FFFF}", $1.id.uuidString) }
+        let byVariation = variations.map {
+            VariationMetrics(id: $0.key, name: names[$0.key], summary: MetricsSummary($0.value, converter: workspace.converter))
+        }
+        .sorted { ($0.name ?? "\u{10FFFF}", $0.id.uuidString) < ($1.name ?? "\u{10FFFF}", $1.id.uuidString) }
         let series = allTime && rows.isEmpty ? [] : Self.series(rows, filter: filter)
         return CampaignMetricsReport(
             campaign: campaign, filter: filter, allTime: allTime, summary: MetricsSummary(total, converter: workspace.converter),

@@ -37,7 +37,10 @@ extension AnalyticsStore {
             )
         }
         for row in try await sql.raw(
-            "SELECT \(select)error_code, \(sum("failed")) FROM analytics_failures WHERE \(filter) GROUP BY \(idents: dims + ["error_code"], joinedBy: ", ")"
+            """
+            SELECT \(select)error_code, \(sum("failed")) FROM analytics_failures
+            WHERE \(filter) GROUP BY \(idents: dims + ["error_code"], joinedBy: ", ")
+            """
         ).all() {
             result[try key(row), default: AnalyticsTally()].failures[try row.decode(column: "error_code", as: Int.self), default: 0] +=
                 try row.decode(column: "failed", as: Int64.self)
@@ -50,9 +53,11 @@ extension AnalyticsStore {
         ).all() {
             let k = try key(row), currency = try row.decode(column: "currency", as: String.self).uppercased()
             result[k, default: AnalyticsTally()].counts.refundedOrders += try row.decode(column: "refunded_orders", as: Int64.self)
-            result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()] = result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()]
+            result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()] =
+                result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()]
                 + MoneyTotals(
-                    costMicros: try row.decode(column: "cost_micros", as: Int64.self), revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
+                    costMicros: try row.decode(column: "cost_micros", as: Int64.self),
+                    revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
                     refundedMinor: try row.decode(column: "refunded_minor", as: Int64.self)
                 )
         }

@@ -68,15 +68,18 @@ extension AnalyticsStore {
         }
         func rate(_ metric: String, _ value: (MetricSet.Rates) -> Rate) -> ComparisonRow {
             let rates = sets.map { value($0.rates) }
-            return ComparisonRow(metric: metric, unit: .rate, direction: .higher, values: rates.map(\.value), rates: rates, best: Comparison.best(rates: rates))
+            return ComparisonRow(
+                metric: metric, unit: .rate, direction: .higher, values: rates.map(\.value), rates: rates, best: Comparison.best(rates: rates))
         }
         func money(_ metric: String, _ direction: Comparison.Direction, _ value: (MetricSet) -> Int64?) -> ComparisonRow {
             let values = sets.map { value($0).map(Double.init) }
-            return ComparisonRow(metric: metric, unit: .micros, direction: direction, values: values, rates: nil, best: Comparison.best(values, direction: direction))
+            return ComparisonRow(
+                metric: metric, unit: .micros, direction: direction, values: values, rates: nil, best: Comparison.best(values, direction: direction))
         }
         func ratio(_ metric: String, _ value: (MetricSet) -> Double?) -> ComparisonRow {
             let values = sets.map(value)
-            return ComparisonRow(metric: metric, unit: .ratio, direction: .higher, values: values, rates: nil, best: Comparison.best(values, direction: .higher))
+            return ComparisonRow(
+                metric: metric, unit: .ratio, direction: .higher, values: values, rates: nil, best: Comparison.best(values, direction: .higher))
         }
         return [
             count("sent", \.sent), count("delivered", \.delivered), count("read", \.read), count("clicked", \.clicked), count("clicks", \.clicks),

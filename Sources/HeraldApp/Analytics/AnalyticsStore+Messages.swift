@@ -7,7 +7,9 @@ extension AnalyticsStore {
     /// The same sums as ``cellTally(_:by:in:)`` from message rows (never events) joined to the members of a segment now,
     /// or, grouped by segment, to the members of every saved segment (docs/design-analytics.md 5.4). Each message's
     /// milestone columns and counters are kept with its events, so both paths give the same numbers.
-    static func messageTally(_ s: CellSelection, by grouping: TallyGrouping, dialect: Dialect, in sql: any SQLDatabase) async throws -> [TallyKey: AnalyticsTally] {
+    static func messageTally(_ s: CellSelection, by grouping: TallyGrouping, dialect: Dialect, in sql: any SQLDatabase) async throws -> [TallyKey:
+        AnalyticsTally]
+    {
         var dims: [(expression: SQLQueryString, alias: String)] = []
         if grouping.contains(.campaign) { dims.append(("m.campaign_id", "campaign_id")) }
         if grouping.contains(.variation) { dims.append(("m.variation_id", "variation_id")) }
@@ -81,7 +83,8 @@ extension AnalyticsStore {
         func addMoney(_ row: any SQLRow, _ money: MoneyTotals, refundedOrders: Int64 = 0) throws {
             let k = try key(row), currency = try row.decode(column: "currency", as: String.self).uppercased()
             result[k, default: AnalyticsTally()].counts.refundedOrders += refundedOrders
-            result[k, default: AnalyticsTally()].money[currency] = result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()] + money
+            result[k, default: AnalyticsTally()].money[currency] =
+                result[k, default: AnalyticsTally()].money[currency, default: MoneyTotals()] + money
         }
         for row in try await sql.raw(
             """
@@ -94,13 +97,16 @@ extension AnalyticsStore {
         for row in try await sql.raw(
             """
             SELECT \(select)c.currency AS currency, \(sum("CASE WHEN c.reversed_at IS NULL THEN c.amount_minor ELSE 0 END", "revenue_minor")),
-                \(count("c.reversed_at IS NOT NULL", "refunded_orders")), \(sum("CASE WHEN c.reversed_at IS NULL THEN 0 ELSE c.amount_minor END", "refunded_minor"))
+                \(count("c.reversed_at IS NOT NULL", "refunded_orders")),
+                \(sum("CASE WHEN c.reversed_at IS NULL THEN 0 ELSE c.amount_minor END", "refunded_minor"))
             FROM conversions c JOIN messages m ON m.id = c.message_id\(join) WHERE \(filter)\(group("c.currency"))
             """
         ).all() {
             try addMoney(
                 row,
-                MoneyTotals(revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self), refundedMinor: try row.decode(column: "refunded_minor", as: Int64.self)),
+                MoneyTotals(
+                    revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
+                    refundedMinor: try row.decode(column: "refunded_minor", as: Int64.self)),
                 refundedOrders: try row.decode(column: "refunded_orders", as: Int64.self)
             )
         }

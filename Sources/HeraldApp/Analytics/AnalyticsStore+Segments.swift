@@ -28,7 +28,8 @@ extension AnalyticsStore {
                 (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "name", as: String.self))
             }
         }
-        var selection = CellSelection(workspaceID: workspaceID, filter: try AnalyticsFilter.parse([:], timeZone: workspace.timeZone, now: now), allTime: true)
+        var selection = CellSelection(
+            workspaceID: workspaceID, filter: try AnalyticsFilter.parse([:], timeZone: workspace.timeZone, now: now), allTime: true)
         selection.campaignIDs = [campaignID]
         let campaignMessages = selection
         let rows = try await database.read { sql in

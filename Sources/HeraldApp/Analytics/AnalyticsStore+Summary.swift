@@ -26,13 +26,19 @@ struct MetricsSummary: Sendable, Equatable {
         var cost: Int64 = 0, revenue: Int64 = 0, refunded: Int64 = 0
         var unconverted: [String: UnconvertedMoney] = [:]
         for (currency, m) in tally.money.sorted(by: { $0.key < $1.key }) {
-            if let c = converter.convert(micros: m.costMicros, from: currency) { cost += c } else if m.costMicros != 0 {
+            if let c = converter.convert(micros: m.costMicros, from: currency) {
+                cost += c
+            } else if m.costMicros != 0 {
                 unconverted[currency, default: UnconvertedMoney(currency: currency)].costMicros += m.costMicros
             }
-            if let r = converter.convert(minor: m.revenueMinor, from: currency) { revenue += r } else if m.revenueMinor != 0 {
+            if let r = converter.convert(minor: m.revenueMinor, from: currency) {
+                revenue += r
+            } else if m.revenueMinor != 0 {
                 unconverted[currency, default: UnconvertedMoney(currency: currency)].revenueMinor += m.revenueMinor
             }
-            if let r = converter.convert(minor: m.refundedMinor, from: currency) { refunded += r } else if m.refundedMinor != 0 {
+            if let r = converter.convert(minor: m.refundedMinor, from: currency) {
+                refunded += r
+            } else if m.refundedMinor != 0 {
                 unconverted[currency, default: UnconvertedMoney(currency: currency)].refundedMinor += m.refundedMinor
             }
         }

@@ -8,7 +8,8 @@ struct MoneyTotals: Sendable, Equatable {
     var refundedMinor: Int64 = 0
 
     static func + (a: MoneyTotals, b: MoneyTotals) -> MoneyTotals {
-        MoneyTotals(costMicros: a.costMicros + b.costMicros, revenueMinor: a.revenueMinor + b.revenueMinor, refundedMinor: a.refundedMinor + b.refundedMinor)
+        MoneyTotals(
+            costMicros: a.costMicros + b.costMicros, revenueMinor: a.revenueMinor + b.revenueMinor, refundedMinor: a.refundedMinor + b.refundedMinor)
     }
 }
 

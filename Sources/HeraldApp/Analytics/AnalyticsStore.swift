@@ -25,19 +25,15 @@ struct AnalyticsStore: Sendable {
 
     func workspace(_ workspaceID: UUID) async throws -> Workspace {
         try await database.read { sql in
-            let row = try await sql.raw("SELECT time_zone, currency FROM workspaces WHERE id = \(bind: workspaceID)").first()
-            let zoneName = try row?.decode(column: "time_zone", as: String.self) ?? "UTC"
-            let currency = (try row?.decode(column: "currency", as: String.self) ?? "USD").uppercased()
-            var rates: [String: Int64] = [:]
-            for rate in try await sql.raw("SELECT currency, rate_micros FROM currency_rates WHERE workspace_id = \(bind: workspaceID)").all() {
-                rates[try rate.decode(column: "currency", as: String.self)] = try rate.decode(column: "rate_micros", as: Int64.self)
-            }
+            let zoneName =
+                try await sql.raw("SELECT time_zone FROM workspaces WHERE id = \(bind: workspaceID)").first()?
+                .decode(column: "time_zone", as: String.self) ?? "UTC"
+            let converter = try await CurrencyRateStore.converter(workspaceID: workspaceID, in: sql)
             let state = try await sql.raw(
                 "SELECT rebuild_requested_at, rebuilt_at FROM analytics_state WHERE workspace_id = \(bind: workspaceID)"
             ).first()
             return Workspace(
-                timeZone: TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!, currency: currency,
-                converter: CurrencyConverter(reportCurrency: currency, rates: rates),
+                timeZone: TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!, currency: converter.reportCurrency, converter: converter,
                 rebuildRequestedAt: try state?.decode(column: "rebuild_requested_at", as: Date?.self),
                 rebuiltAt: try state?.decode(column: "rebuilt_at", as: Date?.self)
             )
@@ -57,9 +53,15 @@ struct AnalyticsStore: Sendable {
         return try await database.read { sql in
             let only: SQLQueryString = ids.map { " AND id IN (\(binds: $0))" } ?? ""
             return try await sql.raw(
-                "SELECT id, name, status FROM campaigns WHERE workspace_id = \(bind: workspaceID)\(only) ORDER BY created_at DESC, id LIMIT \(bind: limit)"
+                """
+                SELECT id, name, status FROM campaigns WHERE workspace_id = \(bind: workspaceID)\(only)
+                ORDER BY created_at DESC, id LIMIT \(bind: limit)
+                """
             ).all().map {
-                CampaignName(id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self), status: try $0.decode(column: "status", as: String.self))
+                CampaignName(
+                    id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
+                    status: try $0.decode(column: "status", as: String.self)
+                )
             }
         }
     }

@@ -15,8 +15,11 @@ struct AnalyticsMetricsAPITests {
             let m = body["metrics"]
             #expect(body["campaign"]["name"].string == "Spring")
             let counts = m["counts"]
-            #expect([counts["sent"], counts["delivered"], counts["read"], counts["clicked"], counts["clicks"], counts["replied"], counts["replies"],
-                     counts["failed"], counts["converted"], counts["orders"], counts["refunded_orders"]].map { $0.number } == [210, 195, 110, 40, 49, 8, 9, 15, 4, 4, 1] as [Double?])
+            #expect(
+                [
+                    counts["sent"], counts["delivered"], counts["read"], counts["clicked"], counts["clicks"], counts["replied"], counts["replies"],
+                    counts["failed"], counts["converted"], counts["orders"], counts["refunded_orders"],
+                ].map { $0.number } == [210, 195, 110, 40, 49, 8, 9, 15, 4, 4, 1] as [Double?])
             #expect(m["rates"]["delivery"]["numerator"].number == 195 && m["rates"]["delivery"]["denominator"].number == 210)
             #expect(m["rates"]["delivery"]["base"].string == "sent")
             #expect(m["rates"]["click"]["value"].number == 40.0 / 195.0)
@@ -29,7 +32,8 @@ struct AnalyticsMetricsAPITests {
             #expect(m["cost_per_message"]["amount"]["micros"].number == 23_590 && m["cost_per_message"]["base"].string == "delivered")
             #expect(m["cost_per_conversion"]["amount"]["micros"].number == 1_150_000 && m["cost_per_conversion"]["count"].number == 4)
             // Revenue: 100.00 EUR = 110.00 USD; the 50.00 GBP has no rate and is listed, never counted 1:1.
-            #expect(m["revenue"]["micros"].number == 110_000_000 && m["revenue"]["minor"].number == 11_000 && m["revenue"]["display"].string == "110.00")
+            #expect(
+                m["revenue"]["micros"].number == 110_000_000 && m["revenue"]["minor"].number == 11_000 && m["revenue"]["display"].string == "110.00")
             #expect(m["refunded"]["micros"].number == 22_000_000)
             #expect(m["unconverted"].array.count == 1)
             #expect(m["unconverted"][0]["currency"].string == "GBP" && m["unconverted"][0]["revenue_minor"].number == 5_000)
@@ -78,7 +82,9 @@ struct AnalyticsMetricsAPITests {
             expectError(try await app.request(.get, path + "?granularity=week"), .badRequest, code: "invalid_parameter", field: "granularity")
             expectError(try await app.request(.get, path + "?country=Germany"), .badRequest, code: "invalid_parameter", field: "country")
             expectError(try await app.request(.get, path + "?segment_id=\(UUID())"), .badRequest, code: "invalid_parameter", field: "segment_id")
-            expectError(try await app.request(.get, "/api/analytics/dashboard/overview?top_by=clicks"), .badRequest, code: "invalid_parameter", field: "top_by")
+            expectError(
+                try await app.request(.get, "/api/analytics/dashboard/overview?top_by=clicks"), .badRequest, code: "invalid_parameter",
+                field: "top_by")
             let (_, otherKey) = try await app.services.workspaces.create(name: "Other")
             expectError(try await app.request(.get, path, key: otherKey), .notFound)
             expectError(try await app.request(.get, "/api/analytics/campaigns/\(f.id(f.a))/segments", key: otherKey), .notFound)
@@ -135,7 +141,9 @@ struct AnalyticsMetricsAPITests {
         }
     }
 
-    @Test("overview: totals, daily trend of rates, top campaigns by CTR, conversion rate and ROI with at least 100 delivered", arguments: Engine.available)
+    @Test(
+        "overview: totals, daily trend of rates, top campaigns by CTR, conversion rate and ROI with at least 100 delivered",
+        arguments: Engine.available)
     func overview(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let f = try await AnalyticsMetricsFixture.make(app)

@@ -23,7 +23,10 @@ struct AnalyticsMetricsFixture {
             let w = app.workspace.id, now = Date()
             try await sql.raw("UPDATE workspaces SET time_zone = 'Asia/Kolkata', currency = 'USD' WHERE id = \(bind: w)").run()
             try await sql.raw(
-                "INSERT INTO currency_rates (workspace_id, currency, rate_micros, as_of, updated_at) VALUES (\(bind: w), 'EUR', 1100000, '2026-05-01', \(bind: now))"
+                """
+                INSERT INTO currency_rates (workspace_id, currency, rate_micros, as_of, updated_at)
+                VALUES (\(bind: w), 'EUR', 1100000, '2026-05-01', \(bind: now))
+                """
             ).run()
             for (id, name) in [(f.a, "Spring"), (f.b, "Summer"), (f.c, "Tiny")] {
                 try await Self.campaign(id, name, workspace: w, in: sql)
@@ -69,7 +72,9 @@ struct AnalyticsMetricsFixture {
         ).run()
     }
 
-    static func failures(_ w: UUID, _ c: UUID, _ v: UUID, _ country: String, _ bucket: Int64, _ codes: [Int: Int64], in sql: any SQLDatabase) async throws {
+    static func failures(_ w: UUID, _ c: UUID, _ v: UUID, _ country: String, _ bucket: Int64, _ codes: [Int: Int64], in sql: any SQLDatabase)
+        async throws
+    {
         for (code, n) in codes {
             try await sql.raw(
                 """

@@ -45,7 +45,8 @@ struct AnalyticsSegmentPathTests {
                 let sent = k % 8 != 7, delivered = sent && k % 5 != 0, read = delivered && k % 3 != 1
                 generated.append(
                     Sent(
-                        index: i, campaign: campaign, contact: contacts[i], cohort: Date(timeIntervalSince1970: TimeInterval(buckets[k % 3] + Int64(k % 7) * 60)),
+                        index: i, campaign: campaign, contact: contacts[i],
+                        cohort: Date(timeIntervalSince1970: TimeInterval(buckets[k % 3] + Int64(k % 7) * 60)),
                         country: k == 5 ? nil : (k % 2 == 0 ? "DE" : "FR"), sent: sent, delivered: delivered, read: read, failed: !sent,
                         errorCode: !sent && k % 16 == 7 ? 131026 : nil, clicks: delivered ? k % 4 : 0, replies: read && k % 6 == 0 ? 2 : 0,
                         conversions: [2, 4].contains(k) ? 1 : 0, reversed: k == 6 ? 1 : 0,
@@ -59,7 +60,10 @@ struct AnalyticsSegmentPathTests {
         try await app.database.transaction { sql in
             try await sql.raw("UPDATE workspaces SET time_zone = 'Asia/Kolkata' WHERE id = \(bind: w)").run()
             try await sql.raw(
-                "INSERT INTO currency_rates (workspace_id, currency, rate_micros, as_of, updated_at) VALUES (\(bind: w), 'EUR', 1100000, '2026-05-01', \(bind: now))"
+                """
+                INSERT INTO currency_rates (workspace_id, currency, rate_micros, as_of, updated_at)
+                VALUES (\(bind: w), 'EUR', 1100000, '2026-05-01', \(bind: now))
+                """
             ).run()
             for (i, id) in contacts.enumerated() {
                 try await sql.raw(
@@ -81,7 +85,10 @@ struct AnalyticsSegmentPathTests {
                 ).run()
                 for contact in members {
                     try await sql.raw(
-                        "INSERT INTO segment_members (segment_id, workspace_id, contact_id, since) VALUES (\(bind: id), \(bind: w), \(bind: contact), \(bind: now))"
+                        """
+                        INSERT INTO segment_members (segment_id, workspace_id, contact_id, since)
+                        VALUES (\(bind: id), \(bind: w), \(bind: contact), \(bind: now))
+                        """
                     ).run()
                 }
             }
@@ -93,7 +100,8 @@ struct AnalyticsSegmentPathTests {
                         sent_at, delivered_at, read_at, failed_at, click_count, reply_count, conversion_count, cost_micros, cost_currency)
                     VALUES (\(bind: m.message), \(bind: w), \(bind: m.campaign), \(bind: m.contact), \(bind: m.failed ? "failed" : "delivered"),
                         \(bind: m.errorCode), \(bind: now), \(bind: now), \(bind: m.country), \(bind: m.cohort), \(bind: m.sent ? m.cohort : nil),
-                        \(bind: m.delivered ? m.cohort : nil), \(bind: m.read ? m.cohort : nil), \(bind: m.failed ? m.cohort : nil), \(bind: m.clicks),
+                        \(bind: m.delivered ? m.cohort : nil), \(bind: m.read ? m.cohort : nil), \(bind: m.failed ? m.cohort : nil),
+                        \(bind: m.clicks),
                         \(bind: m.replies), \(bind: m.conversions), \(bind: m.cost?.0), \(bind: m.cost?.1))
                     """
                 ).run()
@@ -101,7 +109,8 @@ struct AnalyticsSegmentPathTests {
                 delta.add(
                     key,
                     CellCounts(
-                        sent: m.sent ? 1 : 0, delivered: m.delivered ? 1 : 0, read: m.read ? 1 : 0, clicked: m.clicks > 0 ? 1 : 0, clicks: Int64(m.clicks),
+                        sent: m.sent ? 1 : 0, delivered: m.delivered ? 1 : 0, read: m.read ? 1 : 0, clicked: m.clicks > 0 ? 1 : 0,
+                        clicks: Int64(m.clicks),
                         replied: m.replies > 0 ? 1 : 0, replies: Int64(m.replies), converted: m.conversions > 0 ? 1 : 0, orders: Int64(m.conversions)
                     )
                 )
@@ -111,16 +120,19 @@ struct AnalyticsSegmentPathTests {
                     let order = UUID.timeOrdered(), amount: Int64 = reversed ? 1_500 : 4_000 + Int64(m.index)
                     try await sql.raw(
                         """
-                        INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, ordered_at, created_at, updated_at)
+                        INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, ordered_at, created_at,
+                            updated_at)
                         VALUES (\(bind: order), \(bind: w), \(bind: "o-\(order)"), \(bind: m.contact), \(bind: amount), 'EUR',
                             \(bind: reversed ? "refunded" : "paid"), \(bind: now), \(bind: now), \(bind: now))
                         """
                     ).run()
                     try await sql.raw(
                         """
-                        INSERT INTO conversions (order_id, workspace_id, message_id, campaign_id, contact_id, touch, touched_at, ordered_at, amount_minor,
+                        INSERT INTO conversions (order_id, workspace_id, message_id, campaign_id, contact_id, touch, touched_at, ordered_at,
+                            amount_minor,
                             currency, reversed_at, updated_at)
-                        VALUES (\(bind: order), \(bind: w), \(bind: m.message), \(bind: m.campaign), \(bind: m.contact), 'click', \(bind: now), \(bind: now),
+                        VALUES (\(bind: order), \(bind: w), \(bind: m.message), \(bind: m.campaign), \(bind: m.contact), 'click', \(bind: now),
+                            \(bind: now),
                             \(bind: amount), 'EUR', \(bind: reversed ? now : nil), \(bind: now))
                         """
                     ).run()
@@ -136,7 +148,8 @@ struct AnalyticsSegmentPathTests {
     }
 
     static let queries = [
-        "", "?country=DE", "?country=FR&from=2026-05-02&to=2026-05-02", "?from=2026-05-01&to=2026-05-01", "?from=2026-04-30&to=2026-05-03&granularity=day",
+        "", "?country=DE", "?country=FR&from=2026-05-02&to=2026-05-02", "?from=2026-05-01&to=2026-05-01",
+        "?from=2026-04-30&to=2026-05-03&granularity=day",
     ]
 
     @Test("a segment of every recipient gives the cells' numbers: campaign metrics, comparison and overview", arguments: Engine.available)
@@ -151,7 +164,8 @@ struct AnalyticsSegmentPathTests {
                 #expect(cells["metrics"] == messages["metrics"], "\(query)")
                 #expect(cells["series"] == messages["series"], "\(query)")
                 #expect(cells["by_variation"] == messages["by_variation"], "\(query)")
-                let compare = "/api/analytics/campaigns/compare?ids=\(f.id(world.s)),\(f.id(world.t))" + (query.isEmpty ? "" : "&" + query.dropFirst())
+                let compare =
+                    "/api/analytics/campaigns/compare?ids=\(f.id(world.s)),\(f.id(world.t))" + (query.isEmpty ? "" : "&" + query.dropFirst())
                 let c1 = try await f.get(compare), c2 = try await f.get(compare + "&" + segment)
                 #expect(c1["rows"] == c2["rows"], "\(query)")
             }
@@ -165,7 +179,9 @@ struct AnalyticsSegmentPathTests {
         }
     }
 
-    @Test("segment performance: each saved segment's members now among the campaign's recipients, equal to the segment filter", arguments: Engine.available)
+    @Test(
+        "segment performance: each saved segment's members now among the campaign's recipients, equal to the segment filter",
+        arguments: Engine.available)
     func segmentPerformance(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let world = try await Self.world(app)
