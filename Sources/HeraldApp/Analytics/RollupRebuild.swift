@@ -66,6 +66,7 @@ public struct RollupRebuild: Sendable {
             if dialect.kind == .postgres {
                 try await sql.raw("SELECT id FROM campaigns WHERE id = \(bind: campaign) FOR UPDATE").run()
             }
+            try await Self.attachLegacyEvents(campaign, dialect: dialect, in: sql)
             // A message with events but no cohort (sent before cohorts existed) takes its earliest event's time.
             try await sql.raw(
                 """

@@ -212,6 +212,16 @@ public struct Seeder: Sendable {
         // only after a while; without them segment counts read whole tables through unselective indexes.
         let analyze: SQLQueryString = database.kind == .postgres ? "ANALYZE contacts, orders, order_lines, products, message_events" : "ANALYZE"
         try await database.transaction { sql in try await sql.raw(analyze).run() }
+        // The seeded campaigns' events reach the analytics rollups through a rebuild, which any running server's
+        // AnalyticsWorker (or `herald analytics rebuild`) performs.
+        try await database.transaction { sql in
+            try await sql.raw(
+                """
+                INSERT INTO analytics_state (workspace_id, rebuild_requested_at) VALUES (\(bind: workspaceID), \(bind: Date()))
+                ON CONFLICT (workspace_id) DO UPDATE SET rebuild_requested_at = excluded.rebuild_requested_at
+                """
+            ).run()
+        }
         return SeedSummary(
             contacts: done, orders: orders, orderLines: lines, events: events, categories: plan.categories.count,
             products: plan.products.count, campaigns: plan.campaigns.count, elapsed: elapsed()

@@ -38,6 +38,30 @@ struct AnalyticsWorkerTests {
         }
     }
 
+    @Test("seeded history (events without messages) reaches the cells through the rebuild the seeder asks for", arguments: Engine.available)
+    func seededHistory(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let summary = try await Seeder(database: app.database, workspaceID: app.workspace.id, seed: 3).run(
+                contacts: 60, ordersPerContact: 2, eventsPerContact: 12, progress: { _ in }
+            )
+            #expect(summary.events > 0)
+            let worker = AnalyticsWorker(database: app.database, logger: TestDatabase.logger)
+            #expect(try await worker.rebuildDue())
+            let counts = try await app.database.read { sql in
+                (
+                    try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id IS NOT NULL AND message_id IS NULL").first()!
+                        .decode(column: "n", as: Int.self),
+                    try await sql.raw("SELECT CAST(COALESCE(SUM(sent + delivered + read + clicks + replies + failed), 0) AS BIGINT) AS n FROM analytics_cells")
+                        .first()!.decode(column: "n", as: Int.self),
+                    try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id IS NOT NULL").first()!.decode(column: "n", as: Int.self)
+                )
+            }
+            #expect(counts.0 == 0, "every campaign event has its message")
+            #expect(counts.1 == counts.2, "every campaign event counts once in the cells")
+            #expect(try await RollupRebuild(database: app.database).verify(workspaceID: app.workspace.id).isEmpty)
+        }
+    }
+
     @Test("an order placed before the read status that precedes it arrives is converted when the status is applied", arguments: Engine.available)
     func lateRead(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

@@ -1,0 +1,64 @@
+import Foundation
+import SQLKit
+import Storage
+
+extension RollupRebuild {
+    /// Gives campaign events that have no message (stored before migration 8 by the events import, or written by
+    /// `herald seed`) a message row per (campaign, contact), as an import does now: status `imported`, the cohort at the
+    /// earliest event, milestones and counters from the events, the recipient's country. Then the events point at it,
+    /// so the rebuild counts them like any other. Pages of 5,000 contacts, each in the caller's transaction.
+    static func attachLegacyEvents(_ campaign: UUID, dialect: Dialect, in sql: any SQLDatabase) async throws {
+        let now = Date()
+        while true {
+            let rows = try await sql.raw(
+                """
+                SELECT e.contact_id, MIN(e.occurred_at) AS first_at, c.phone, c.bsuid, e.workspace_id
+                FROM message_events e JOIN contacts c ON c.id = e.contact_id
+                WHERE e.campaign_id = \(bind: campaign) AND e.message_id IS NULL
+                GROUP BY e.contact_id, c.phone, c.bsuid, e.workspace_id ORDER BY e.contact_id LIMIT 5000
+                """
+            ).all()
+            if rows.isEmpty { return }
+            struct Pair { let contact: UUID; let workspace: UUID; let first: Date; let address: ContactAddress }
+            let pairs = try rows.map {
+                Pair(
+                    contact: try $0.decode(column: "contact_id", as: UUID.self), workspace: try $0.decode(column: "workspace_id", as: UUID.self),
+                    first: try $0.decode(column: "first_at", as: Date.self),
+                    address: ContactAddress(phone: try $0.decode(column: "phone", as: String?.self), bsuid: try $0.decode(column: "bsuid", as: String?.self))
+                )
+            }
+            try await sql.insertRows(
+                "INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, bsuid, status, created_at, updated_at, cohort_at, country) VALUES ",
+                pairs, tail: " ON CONFLICT (campaign_id, contact_id) DO NOTHING"
+            ) { p in
+                """
+                (\(bind: UUID.timeOrdered(at: p.first)), \(bind: p.workspace), \(bind: campaign), \(bind: p.contact), \(bind: p.address.phone),
+                \(bind: p.address.sentBSUID), 'imported', \(bind: now), \(bind: now), \(bind: p.first), \(bind: p.address.country))
+                """
+            }
+            let contacts = pairs.map(\.contact)
+            try await sql.raw(
+                """
+                UPDATE message_events SET message_id = (
+                    SELECT m.id FROM messages m WHERE m.campaign_id = message_events.campaign_id AND m.contact_id = message_events.contact_id)
+                WHERE campaign_id = \(bind: campaign) AND message_id IS NULL AND contact_id IN (\(binds: contacts))
+                """
+            ).run()
+            func first(_ type: String) -> SQLQueryString {
+                "(SELECT MIN(e.occurred_at) FROM message_events e WHERE e.message_id = messages.id AND e.type = \(bind: type))"
+            }
+            func count(_ type: String) -> SQLQueryString {
+                "(SELECT COUNT(*) FROM message_events e WHERE e.message_id = messages.id AND e.type = \(bind: type))"
+            }
+            try await sql.raw(
+                """
+                UPDATE messages SET sent_at = COALESCE(sent_at, \(first("sent"))), delivered_at = COALESCE(delivered_at, \(first("delivered"))),
+                    read_at = COALESCE(read_at, \(first("read"))), failed_at = COALESCE(failed_at, \(first("failed"))),
+                    clicked_at = COALESCE(clicked_at, \(first("clicked"))), replied_at = COALESCE(replied_at, \(first("replied"))),
+                    click_count = \(count("clicked")), reply_count = \(count("replied")), updated_at = \(bind: now)
+                WHERE campaign_id = \(bind: campaign) AND contact_id IN (\(binds: contacts)) AND status = 'imported'
+                """
+            ).run()
+        }
+    }
+}
