@@ -37,7 +37,7 @@ struct WebConsoleMessagingTests {
             let whatsapp = try await Self.page(app, "/settings/whatsapp", cookie: cookie)
             for text in [
                 "Main", MessagingFixture.phoneNumberID, MessagingFixture.wabaID, "/webhooks/whatsapp", "TIER_2K", "Opt-out keywords", "STOP",
-                "PUT /api/rates", "+44",
+                "PUT /api/rates", "value=\"44\"",
             ] {
                 #expect(whatsapp.contains(text), "WhatsApp settings lack \(text)")
             }

@@ -56,6 +56,7 @@ public struct WebConsole: Sendable {
         router.post("settings/whatsapp/accounts/{id}/sync", use: pages.syncAccount)
         router.post("settings/whatsapp/accounts/{id}/resume", use: pages.resumeAccount)
         router.post("settings/whatsapp/keywords", use: pages.saveKeywords)
+        router.post("settings/whatsapp/rates", use: pages.saveRates)
         router.get("templates", use: pages.templates)
         router.get("templates/{id}", use: pages.template)
         router.get("media", use: pages.media)

@@ -30,12 +30,9 @@ extension WebPages {
             "optOut": form["opt_out"] ?? keywords.optOut.joined(separator: "\n"),
             "optIn": form["opt_in"] ?? keywords.optIn.joined(separator: "\n"),
             "currency": rates.currency,
-            "rates": rates.rates.map {
-                [
-                    "code": $0.callingCode == "*" ? "* (other)" : "+" + $0.callingCode, "category": $0.category,
-                    "price": Micros.display($0.priceMicros),
-                ]
-            },
+            "rates": Self.rateRows(rates, form: form, errors: extra["errors"] as? [String: String] ?? [:]),
+            "rateRowCount": Self.rateRows(rates, form: form, errors: [:]).count,
+            "ratesAsOf": form["as_of"] ?? rates.asOf ?? "", "ratesCurrency": form["currency"] ?? rates.currency,
         ]
         values.merge(extra) { $1 }
         return console.render("whatsapp", title: "WhatsApp settings", path: "/settings", access: access, values: values, status: status)
