@@ -7,7 +7,7 @@ import Storage
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Herald's queries on existing (seeded) data; see docs/benchmarks.md.", subcommands: [SegmentsBench.self]
+        abstract: "Measure Herald's queries on existing (seeded) data; see docs/benchmarks.md.", subcommands: [SegmentsBench.self, AnalyticsBench.self]
     )
 }
 
