@@ -34,6 +34,7 @@ public struct WebConsole: Sendable {
         router.get("settings", use: pages.settings)
         router.post("settings/workspace", use: pages.updateWorkspace)
         router.post("settings/attribution", use: pages.updateAttribution)
+        router.post("settings/currency-rates", use: pages.updateCurrencyRates)
         router.post("settings/api-keys", use: pages.createKey)
         router.post("settings/api-keys/{id}/revoke", use: pages.revokeKey)
         router.post("settings/users", use: pages.createUser)

@@ -26,6 +26,7 @@ extension WebPages {
         }
         values["roles"] = Role.allCases.map { ["value": $0.rawValue, "selected": $0 == .member] as [String: Any] }
         values.merge(try await attributionValues(workspaceID: access.workspaceID)) { $1 }
+        values.merge(try await currencyRateValues(workspaceID: access.workspaceID)) { $1 }
         values.merge(extra) { $1 }
         return console.render("settings", title: "Settings", path: "/settings", access: access, values: values, status: status)
     }
