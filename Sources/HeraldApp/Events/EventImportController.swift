@@ -70,7 +70,7 @@ struct EventImportController {
             )
         }
         let store = contacts, checked = events, dialect = database.dialect
-        let stored = try await database.transaction { sql in
+        let stored = try await database.transaction(retryingConflicts: 3) { sql in
             var contactIDs: [ContactReference: UUID] = [:]
             var campaignIDs: [String: UUID] = [:]
             var rows: [(UUID, UUID?, Event)] = []

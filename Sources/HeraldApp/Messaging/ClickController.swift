@@ -16,7 +16,7 @@ struct ClickController {
     @Sendable func click(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         let d = database.dialect
-        let destination: String? = try await database.transaction { sql in
+        let destination: String? = try await database.transaction(retryingConflicts: 3) { sql in
             guard token.count <= 64,
                 let row = try await sql.raw(
                     """

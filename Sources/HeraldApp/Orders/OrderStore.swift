@@ -11,7 +11,7 @@ struct OrderStore: Sendable {
     func upsert(workspaceID: UUID, orders: [(order: Order, contact: ContactReference, path: String)]) async throws -> [Order] {
         let store = contacts
         let dialect = database.dialect
-        return try await database.transaction { sql in
+        return try await database.transaction(retryingConflicts: 3) { sql in
             var saved: [Order] = []
             var products: [String: UUID] = [:]
             var categories: [String: UUID] = [:]
