@@ -159,6 +159,16 @@ struct ReportExportAPITests {
             #expect(document.filters == "1 May 2026 – 31 May 2026 · Country: DE · Time zone: Europe/Berlin")
             let allTime = try ReportRequest(body: try JSONValue.parse(Data(#"{"format":"pdf","report":"overview"}"#.utf8)), now: Date())
             #expect(try await builder.build(allTime, workspaceID: app.workspace.id) { _, _ in }.0.title == "Analytics overview")
+
+            let compareBody = #"{"format":"pdf","report":"compare","campaign_ids":["\#(f.id)","\#(f.otherID)"]}"#
+            let compare = try ReportRequest(body: try JSONValue.parse(Data(compareBody.utf8)), now: Date())
+            let (comparison, _) = try await builder.build(compare, workspaceID: app.workspace.id) { _, _ in }
+            #expect(comparison.title == "Campaign comparison: Primavera Zoë vs =SUM(A1)")
+            #expect(comparison.filters == "All time · Time zone: Europe/Berlin")
+            guard case .table(let table)? = comparison.sections.first else { Issue.record("the comparison table comes first"); return }
+            let clickRate = try #require(table.rows.first { $0.first?.value == "click_rate" })
+            #expect(clickRate.map(\.display) == ["Click rate", "21.1 % ★", "10.5 %", "Primavera Zoë"])
+            #expect(clickRate[1].base == "of 950 delivered")
         }
     }
 
