@@ -15,7 +15,6 @@ public struct WebConsole: Sendable {
     ]
 
     static let coming: [String: String] = [
-        "/analytics": "Funnels per campaign and variation, conversions attributed from orders, cost from Meta's pricing, and ROI.",
         "/integrations": "Shopify and WooCommerce orders and products. WhatsApp accounts are in Settings → WhatsApp.",
     ]
 
@@ -41,8 +40,9 @@ public struct WebConsole: Sendable {
         addMessagingRoutes(to: router, pages: pages)
         addSegmentRoutes(to: router, pages: pages)
         addABTestRoutes(to: router, pages: pages)
-        addAlertRoutes(to: router, pages: pages)
+        addAnalyticsRoutes(to: router, pages: pages)
         addReportRoutes(to: router, pages: pages)
+        addAlertRoutes(to: router, pages: pages)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }
