@@ -15,7 +15,8 @@ struct ReportBuilder: Sendable {
     /// A report that cannot be made any more (its campaign was deleted after the request).
     struct Gone: Error { let message: String }
 
-    func build(_ request: ReportRequest, workspaceID: UUID, now: Date = Date(), progress: Progress) async throws -> (ReportDocument, filename: String) {
+    func build(_ request: ReportRequest, workspaceID: UUID, now: Date = Date(), progress: Progress) async throws -> (ReportDocument, filename: String)
+    {
         let workspace = try await analytics.workspace(workspaceID)
         let filter = try request.filter(timeZone: workspace.timeZone)
         switch request.report {
@@ -23,13 +24,20 @@ struct ReportBuilder: Sendable {
             let report = try await analytics.overview(workspaceID, filter: filter, topBy: request.topBy, now: now)
             try await progress(1, 2)
             var sections: [ReportSection] = [ReportSections.keyMetrics(report.summary), ReportSections.funnel(report.summary.metrics.counts)]
-            if let trend = ReportSections.trend(report.series.map { ($0.start, $0.delivery, $0.read, $0.click) }, filter: filter) { sections.append(trend) }
+            if let trend = ReportSections.trend(report.series.map { ($0.start, $0.delivery, $0.read, $0.click) }, filter: filter) {
+                sections.append(trend)
+            }
             if !report.topCampaigns.isEmpty {
-                let title = ["ctr": "Top campaigns by click rate", "conversion_rate": "Top campaigns by conversion rate", "roi": "Top campaigns by ROI"]
+                let title = [
+                    "ctr": "Top campaigns by click rate", "conversion_rate": "Top campaigns by conversion rate", "roi": "Top campaigns by ROI",
+                ]
                 sections.append(
                     ReportSections.summaryTable(
-                        title[report.topBy.rawValue] ?? "Top campaigns", first: ReportTable.Column("Campaign", role: .campaign),
-                        rows: report.topCampaigns.map { ($0.campaign.name, $0.summary) }))
+                        title[report.topBy.rawValue] ?? "Top campaigns",
+                        first: ReportTable.Column("Campaign", role: .campaign),
+                        rows: report.topCampaigns.map { ($0.campaign.name, $0.summary) }
+                    )
+                )
             }
             sections += [ReportSections.failures(report.summary), ReportSections.unconverted(report.summary)].compactMap { $0 }
             let line = try await filterLine(filter, allTime: false, workspaceID: workspaceID, campaignFilter: true)
@@ -59,28 +67,45 @@ struct ReportBuilder: Sendable {
     }
 
     func campaign(
-        _ request: ReportRequest, filter: AnalyticsFilter, workspaceID: UUID, now: Date, progress: Progress
+        _ request: ReportRequest,
+        filter: AnalyticsFilter,
+        workspaceID: UUID,
+        now: Date,
+        progress: Progress
     ) async throws -> (ReportDocument, filename: String) {
-        guard let id = request.campaignID, let report = try await analytics.campaignMetrics(workspaceID, campaignID: id, filter: filter, now: now) else {
+        guard let id = request.campaignID, let report = try await analytics.campaignMetrics(workspaceID, campaignID: id, filter: filter, now: now)
+        else {
             throw Gone(message: "the campaign was deleted")
         }
         try await progress(1, 4)
         let name = report.campaign.name
-        var sections: [ReportSection] = [ReportSections.keyMetrics(report.summary, campaign: name), ReportSections.funnel(report.summary.metrics.counts)]
+        var sections: [ReportSection] = [
+            ReportSections.keyMetrics(report.summary, campaign: name), ReportSections.funnel(report.summary.metrics.counts),
+        ]
         let points = report.series.map { ($0.start, $0.rates.delivery, $0.rates.read, $0.rates.click) }
         if let trend = ReportSections.trend(points, filter: report.filter) { sections.append(trend) }
         if report.byVariation.contains(where: { $0.id != CellKey.noVariation }) {
             sections.append(
                 ReportSections.summaryTable(
-                    "By variation", first: ReportTable.Column("Variation", role: .variation),
-                    rows: report.byVariation.map { ($0.name ?? ($0.id == CellKey.noVariation ? "No variation" : "Deleted variation"), $0.summary) }))
+                    "By variation",
+                    first: ReportTable.Column("Variation", role: .variation),
+                    rows: report.byVariation.map { ($0.name ?? ($0.id == CellKey.noVariation ? "No variation" : "Deleted variation"), $0.summary) }
+                )
+            )
         }
         sections += [ReportSections.failures(report.summary), ReportSections.unconverted(report.summary)].compactMap { $0 }
-        if let segments = try await analytics.segmentPerformance(workspaceID, campaignID: id, now: now)?.segments.filter({ $0.recipients > 0 }), !segments.isEmpty {
+        if let segments = try await analytics.segmentPerformance(workspaceID, campaignID: id, now: now)?.segments.filter({ $0.recipients > 0 }),
+            !segments.isEmpty
+        {
             sections.append(
                 ReportSections.summaryTable(
-                    "Segments (members now)", first: ReportTable.Column("Segment", role: .label), rows: segments.map { ($0.name, $0.summary) },
-                    extra: [ReportTable.Column("Recipients", role: .value, alignment: .trailing)], extraCells: segments.map { [ReportText.count($0.recipients)] }))
+                    "Segments (members now)",
+                    first: ReportTable.Column("Segment", role: .label),
+                    rows: segments.map { ($0.name, $0.summary) },
+                    extra: [ReportTable.Column("Recipients", role: .value, alignment: .trailing)],
+                    extraCells: segments.map { [ReportText.count($0.recipients)] }
+                )
+            )
         }
         try await progress(2, 4)
         sections.append(try await recipientTable(campaignID: id, workspaceID: workspaceID, zone: filter.timeZone))
@@ -94,7 +119,8 @@ struct ReportBuilder: Sendable {
     func recipientTable(campaignID: UUID, workspaceID: UUID, zone: TimeZone) async throws -> ReportSection {
         var rows: [RecipientRow] = []
         var filter = RecipientFilter(limit: 1000)
-        while rows.count < Self.recipientLimit, let page = try await recipients.page(workspaceID: workspaceID, campaignID: campaignID, filter: filter) {
+        while rows.count < Self.recipientLimit, let page = try await recipients.page(workspaceID: workspaceID, campaignID: campaignID, filter: filter)
+        {
             rows += page.data
             guard let next = page.nextAfter.flatMap(UUID.init(uuidString:)) else { break }
             filter.after = next

@@ -19,11 +19,17 @@ struct ReportController {
             let kind: String
             let status: String
             let statusURL: String
-            enum CodingKeys: String, CodingKey { case id, kind, status, statusURL = "status_url" }
+            enum CodingKeys: String, CodingKey {
+                case id, kind, status
+                case statusURL = "status_url"
+            }
         }
         let job: Job
         let downloadURL: String
-        enum CodingKeys: String, CodingKey { case job, downloadURL = "download_url" }
+        enum CodingKeys: String, CodingKey {
+            case job
+            case downloadURL = "download_url"
+        }
     }
 
     @Sendable func export(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -34,9 +40,14 @@ struct ReportController {
         let id = UUID()
         try await reports.enqueue(report, workspaceID: workspaceID, id: id)
         let path = "/api/jobs/\(id.uuidString.lowercased())"
-        context.logger.info("report export queued", metadata: ["job_id": .string(id.uuidString.lowercased()), "report": .string(report.report.rawValue)])
+        context.logger.info(
+            "report export queued",
+            metadata: ["job_id": .string(id.uuidString.lowercased()), "report": .string(report.report.rawValue)]
+        )
         var response = try JSONResponse.make(
-            Accepted(job: .init(id: id, kind: ReportRequest.jobKind, status: "queued", statusURL: path), downloadURL: path + "/download"), status: .accepted)
+            Accepted(job: .init(id: id, kind: ReportRequest.jobKind, status: "queued", statusURL: path), downloadURL: path + "/download"),
+            status: .accepted
+        )
         response.headers[.location] = path
         return response
     }
@@ -58,7 +69,11 @@ struct ReportController {
             throw APIError.invalid("campaign_ids[\(index)]", "campaign \(id) was not found in this workspace", code: "unknown_campaign")
         }
         if let id = filter.campaignIDs.first(where: { !found.contains($0) }) {
-            throw APIError.invalid("filters.campaign_id", "campaign \(id.uuidString.lowercased()) was not found in this workspace", code: "unknown_campaign")
+            throw APIError.invalid(
+                "filters.campaign_id",
+                "campaign \(id.uuidString.lowercased()) was not found in this workspace",
+                code: "unknown_campaign"
+            )
         }
     }
 

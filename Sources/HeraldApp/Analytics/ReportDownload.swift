@@ -11,7 +11,12 @@ struct ReportDownload {
         switch job.status {
         case "completed": break
         case "failed": throw APIError(.conflict, "job_failed", "the report could not be made: \(job.error ?? "unknown error")")
-        default: throw APIError(.conflict, "not_ready", "the report is not ready yet; poll /api/jobs/\(jobID.uuidString.lowercased()) until it has completed")
+        default:
+            throw APIError(
+                .conflict,
+                "not_ready",
+                "the report is not ready yet; poll /api/jobs/\(jobID.uuidString.lowercased()) until it has completed"
+            )
         }
         guard let file = job.result else { throw APIError.notFound("report file") }
         let store = reports

@@ -11,12 +11,16 @@ struct ReportJob: JobHandler {
 
     init(database: Database) {
         builder = ReportBuilder(
-            analytics: AnalyticsStore(database: database), recipients: RecipientStore(database: database), reports: ReportStore(database: database))
+            analytics: AnalyticsStore(database: database),
+            recipients: RecipientStore(database: database),
+            reports: ReportStore(database: database)
+        )
     }
 
     func run(_ run: JobRun) async throws -> String? {
         let request = try ReportRequest.decode(run.job.payload)
-        let document: ReportDocument, filename: String
+        let document: ReportDocument
+        let filename: String
         do {
             (document, filename) = try await builder.build(request, workspaceID: run.job.workspaceID) { done, total in
                 try await run.progress(done: done, total: total + 1, processed: 0, succeeded: 0, failed: 0)

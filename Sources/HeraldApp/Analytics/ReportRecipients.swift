@@ -13,7 +13,8 @@ enum ReportRecipients {
             let at = reached(row)
             return [
                 ReportTable.Cell(row.name ?? "–", value: row.name ?? ""), ReportTable.Cell(row.address ?? "–", value: row.address ?? ""),
-                ReportTable.Cell(row.country ?? "–", value: row.country ?? ""), ReportTable.Cell(row.variation?.name ?? "", value: row.variation?.name ?? ""),
+                ReportTable.Cell(row.country ?? "–", value: row.country ?? ""),
+                ReportTable.Cell(row.variation?.name ?? "", value: row.variation?.name ?? ""),
                 ReportTable.Cell(row.step.rawValue.prefix(1).uppercased() + row.step.rawValue.dropFirst(), value: row.step.rawValue),
                 ReportTable.Cell(at.map { ReportText.time($0, zone: zone) } ?? "–", value: at.map(ISODate.format) ?? ""),
             ]

@@ -24,7 +24,11 @@ struct ReportRequest: Codable, Sendable, Equatable {
     var requestedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case format, report, filters, campaignID = "campaign_id", campaignIDs = "campaign_ids", topBy = "top_by", requestedAt = "requested_at"
+        case format, report, filters
+        case campaignID = "campaign_id"
+        case campaignIDs = "campaign_ids"
+        case topBy = "top_by"
+        case requestedAt = "requested_at"
     }
 
     /// The body's shape, checked field by field (422 naming the field); whether the campaigns and segment exist is
@@ -54,7 +58,9 @@ struct ReportRequest: Codable, Sendable, Equatable {
         case .overview: break
         case .campaign:
             let text = try reader.string("campaign_id", required: true) ?? ""
-            guard let id = UUID(uuidString: text) else { throw APIError.invalid("campaign_id", "campaign_id must be a campaign id", code: "unknown_campaign") }
+            guard let id = UUID(uuidString: text) else {
+                throw APIError.invalid("campaign_id", "campaign_id must be a campaign id", code: "unknown_campaign")
+            }
             campaignID = id
         case .compare:
             guard let texts = try reader.strings("campaign_ids") else {

@@ -5,7 +5,9 @@ import Foundation
 enum ReportSections {
     /// Key figures as cards: counts, rates with their bases, money and returns.
     static func keyMetrics(_ summary: MetricsSummary, title: String = "Key metrics", campaign: String? = nil) -> ReportSection {
-        let m = summary.metrics, c = m.counts, currency = summary.currency
+        let m = summary.metrics
+        let c = m.counts
+        let currency = summary.currency
         func card(_ label: String, _ cell: ReportTable.Cell, currency: String? = nil) -> ReportMetric {
             ReportMetric(label: label, display: cell.display, value: cell.value ?? cell.display, base: cell.base, currency: currency)
         }
@@ -30,7 +32,9 @@ enum ReportSections {
 
     /// Sent → delivered → read → clicked → converted, each with its share of sent.
     static func funnel(_ c: MetricCounts) -> ReportSection {
-        let steps: [(String, Int64)] = [("Sent", c.sent), ("Delivered", c.delivered), ("Read", c.read), ("Clicked", c.clicked), ("Converted", c.converted)]
+        let steps: [(String, Int64)] = [
+            ("Sent", c.sent), ("Delivered", c.delivered), ("Read", c.read), ("Clicked", c.clicked), ("Converted", c.converted),
+        ]
         let bars = steps.enumerated().map { index, step in
             FunnelBar(label: step.0, count: step.1, fraction: index == 0 || c.sent == 0 ? nil : Double(step.1) / Double(c.sent))
         }
@@ -43,27 +47,35 @@ enum ReportSections {
         let hourly = filter.granularity == .hour
         let labels = points.map { ReportText.period($0.start, zone: filter.timeZone, hourly: hourly) }
         let series = [
-            ChartSeries(name: "Delivery rate", values: points.map(\.delivery.value)), ChartSeries(name: "Read rate", values: points.map(\.read.value)),
+            ChartSeries(name: "Delivery rate", values: points.map(\.delivery.value)),
+            ChartSeries(name: "Read rate", values: points.map(\.read.value)),
             ChartSeries(name: "Click rate", values: points.map(\.click.value)),
         ]
         return .chart(.trend(title: hourly ? "Rates by hour" : "Rates by day", xLabels: labels, series: series, valueFormat: .percent))
     }
 
     /// One row per group (variation, segment, top campaign) with its main figures; `first` is the naming column.
-    static func summaryTable(_ title: String, first: ReportTable.Column, rows: [(name: String, summary: MetricsSummary)], extra: [ReportTable.Column] = [],
-                             extraCells: [[ReportTable.Cell]] = []) -> ReportSection {
+    static func summaryTable(
+        _ title: String,
+        first: ReportTable.Column,
+        rows: [(name: String, summary: MetricsSummary)],
+        extra: [ReportTable.Column] = [],
+        extraCells: [[ReportTable.Cell]] = []
+    ) -> ReportSection {
         let currency = rows.first?.summary.currency
         let columns =
             [first] + extra + [
                 ReportTable.Column("Sent", role: .value, alignment: .trailing), ReportTable.Column("Delivered", role: .value, alignment: .trailing),
-                ReportTable.Column("Read rate", role: .value, alignment: .trailing), ReportTable.Column("Click rate", role: .value, alignment: .trailing),
+                ReportTable.Column("Read rate", role: .value, alignment: .trailing),
+                ReportTable.Column("Click rate", role: .value, alignment: .trailing),
                 ReportTable.Column("Conversion rate", role: .value, alignment: .trailing),
                 ReportTable.Column("Cost", role: .value, alignment: .trailing, currency: currency),
                 ReportTable.Column("Revenue", role: .value, alignment: .trailing, currency: currency),
                 ReportTable.Column("ROI", role: .value, alignment: .trailing),
             ]
         let cells: [[ReportTable.Cell]] = rows.enumerated().map { index, row in
-            let m = row.summary.metrics, currency = row.summary.currency
+            let m = row.summary.metrics
+            let currency = row.summary.currency
             return [ReportTable.Cell(row.name)] + (index < extraCells.count ? extraCells[index] : []) + [
                 ReportText.count(m.counts.sent), ReportText.count(m.counts.delivered), ReportText.rate(m.rates.read), ReportText.rate(m.rates.click),
                 ReportText.rate(m.rates.conversion), ReportText.cost(m.costMicros, currency), ReportText.revenue(m.revenueMicros, currency),
@@ -81,7 +93,8 @@ enum ReportSections {
                 title: "Failures by error code",
                 columns: [ReportTable.Column("Error code", role: .label), ReportTable.Column("Failed", role: .value, alignment: .trailing)],
                 rows: summary.failedByCode.map { [ReportTable.Cell($0.code == 0 ? "unknown" : String($0.code)), ReportText.count($0.count)] }
-            ))
+            )
+        )
     }
 
     /// Money in currencies without a rate to the report currency, left out of every total above; nil when none.
@@ -100,6 +113,7 @@ enum ReportSections {
                         ReportTable.Cell(Minor.display($0.revenueMinor, currency: $0.currency)),
                     ]
                 }
-            ))
+            )
+        )
     }
 }

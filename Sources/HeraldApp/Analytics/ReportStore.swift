@@ -31,7 +31,15 @@ struct ReportStore: Sendable {
                     AND finished_at IS NOT NULL AND finished_at < \(bind: cutoff)
                 """
             ).run()
-            try await JobQueue.enqueue(sql, dialect: dialect, id: id, workspaceID: workspaceID, kind: ReportRequest.jobKind, payload: payload, total: 1)
+            try await JobQueue.enqueue(
+                sql,
+                dialect: dialect,
+                id: id,
+                workspaceID: workspaceID,
+                kind: ReportRequest.jobKind,
+                payload: payload,
+                total: 1
+            )
         }
     }
 
@@ -65,7 +73,9 @@ struct ReportStore: Sendable {
         guard let row else { return nil }
         let result = try row.decode(column: "result", as: String?.self).flatMap { try? JSONDecoder().decode(ReportFile.self, from: Data($0.utf8)) }
         return ReportJob(
-            status: try row.decode(column: "status", as: String.self), error: try row.decode(column: "error", as: String?.self), result: result,
+            status: try row.decode(column: "status", as: String.self),
+            error: try row.decode(column: "error", as: String?.self),
+            result: result,
             progress: (try row.decode(column: "progress_done", as: Int64.self), try row.decode(column: "progress_total", as: Int64.self))
         )
     }
@@ -73,7 +83,10 @@ struct ReportStore: Sendable {
     /// Piece `seq` of the job's file.
     func piece(jobID: UUID, seq: Int) async throws -> Data? {
         try await database.read { sql in
-            try await sql.raw("SELECT data FROM job_files WHERE job_id = \(bind: jobID) AND seq = \(bind: seq)").first()?.decode(column: "data", as: Data.self)
+            try await sql.raw("SELECT data FROM job_files WHERE job_id = \(bind: jobID) AND seq = \(bind: seq)").first()?.decode(
+                column: "data",
+                as: Data.self
+            )
         }
     }
 
@@ -92,7 +105,11 @@ struct ReportFile: Codable, Sendable, Equatable {
     var contentType: String
     var bytes: Int
 
-    enum CodingKeys: String, CodingKey { case filename, contentType = "content_type", bytes }
+    enum CodingKeys: String, CodingKey {
+        case filename
+        case contentType = "content_type"
+        case bytes
+    }
 
     var pieces: Int { (bytes + ReportStore.pieceSize - 1) / ReportStore.pieceSize }
 }

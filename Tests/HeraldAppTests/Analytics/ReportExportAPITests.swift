@@ -103,8 +103,10 @@ struct ReportExportAPITests {
                 (#"{"format":"pdf","report":"campaign"}"#, "campaign_id", "required"),
                 (#"{"format":"pdf","report":"campaign","campaign_id":"\#(unknown)"}"#, "campaign_id", "unknown_campaign"),
                 (#"{"format":"csv","report":"compare","campaign_ids":["\#(f.id)"]}"#, "campaign_ids", "too_few_campaigns"),
-                (#"{"format":"csv","report":"compare","campaign_ids":[\#((0..<11).map { _ in "\"\(UUID())\"" }.joined(separator: ","))]}"#,
-                 "campaign_ids", "too_many_campaigns"),
+                (
+                    #"{"format":"csv","report":"compare","campaign_ids":[\#((0..<11).map { _ in "\"\(UUID())\"" }.joined(separator: ","))]}"#,
+                    "campaign_ids", "too_many_campaigns"
+                ),
                 (#"{"format":"csv","report":"compare","campaign_ids":["\#(f.id)","\#(unknown)"]}"#, "campaign_ids[1]", "unknown_campaign"),
                 (#"{"format":"csv","report":"compare"}"#, "campaign_ids", "required"),
                 (#"{"format":"csv","report":"overview","filters":{"from":"2026-13-01"}}"#, "filters.from", "invalid_field"),
@@ -117,7 +119,12 @@ struct ReportExportAPITests {
                 (#"{"format":"csv","report":"overview","top_by":"opens"}"#, "top_by", "invalid_field"),
             ]
             for (body, field, code) in cases {
-                expectError(try await app.request(.post, "/api/analytics/reports/export", json: body), .unprocessableContent, code: code, field: field)
+                expectError(
+                    try await app.request(.post, "/api/analytics/reports/export", json: body),
+                    .unprocessableContent,
+                    code: code,
+                    field: field
+                )
             }
             expectError(try await app.request(.post, "/api/analytics/reports/export", json: "[1]"), .badRequest, code: "invalid_body")
             #expect(try await f.jobCount() == 0)
@@ -137,7 +144,8 @@ struct ReportExportAPITests {
             let download = try await app.request(.get, "/api/jobs/\(job)/download")
             #expect(
                 download.headers[.contentDisposition]
-                    == #"attachment; filename="campaign-report-primavera-zo_.pdf"; filename*=UTF-8''campaign-report-primavera-zo%C3%AB.pdf"#)
+                    == #"attachment; filename="campaign-report-primavera-zo_.pdf"; filename*=UTF-8''campaign-report-primavera-zo%C3%AB.pdf"#
+            )
 
             let gone = try await f.export(#"{"format":"csv","report":"campaign","campaign_id":"\#(f.otherID)"}"#)
             try await app.database.transaction { sql in try await sql.raw("DELETE FROM campaigns WHERE id = \(bind: f.other)").run() }
@@ -165,7 +173,10 @@ struct ReportExportAPITests {
             let (comparison, _) = try await builder.build(compare, workspaceID: app.workspace.id) { _, _ in }
             #expect(comparison.title == "Campaign comparison: Primavera Zoë vs =SUM(A1)")
             #expect(comparison.filters == "All time · Time zone: Europe/Berlin")
-            guard case .table(let table)? = comparison.sections.first else { Issue.record("the comparison table comes first"); return }
+            guard case .table(let table)? = comparison.sections.first else {
+                Issue.record("the comparison table comes first")
+                return
+            }
             let clickRate = try #require(table.rows.first { $0.first?.value == "click_rate" })
             #expect(clickRate.map(\.display) == ["Click rate", "21.1 % ★", "10.5 %", "Primavera Zoë"])
             #expect(clickRate[1].base == "of 950 delivered")
@@ -185,7 +196,10 @@ struct ReportExportAPITests {
             _ = try await f.export(#"{"format":"csv","report":"campaign","campaign_id":"\#(f.id)"}"#)
             expectError(try await app.request(.get, "/api/jobs/\(old)/download"), .notFound)
             let pieces = try await app.database.read { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM job_files WHERE job_id = \(bind: UUID(uuidString: old)!)").first()?.decode(column: "n", as: Int.self)
+                try await sql.raw("SELECT COUNT(*) AS n FROM job_files WHERE job_id = \(bind: UUID(uuidString: old)!)").first()?.decode(
+                    column: "n",
+                    as: Int.self
+                )
             }
             #expect(pieces == 0)
         }

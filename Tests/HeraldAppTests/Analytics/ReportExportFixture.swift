@@ -21,7 +21,8 @@ struct ReportExportFixture {
         let f = try await RecipientsAPITests.fixture(app)
         let other = UUID.timeOrdered()
         try await app.database.transaction { sql in
-            let w = app.workspace.id, now = Date()
+            let w = app.workspace.id
+            let now = Date()
             try await sql.raw("UPDATE workspaces SET time_zone = 'Europe/Berlin', currency = 'USD' WHERE id = \(bind: w)").run()
             try await sql.raw("UPDATE campaigns SET name = 'Primavera Zoë' WHERE id = \(bind: f.campaign.id)").run()
             try await sql.raw(
@@ -85,30 +86,49 @@ struct ReportExportFixture {
 
     func jobCount() async throws -> Int {
         try await app.database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = \(bind: ReportRequest.jobKind)").first()?.decode(column: "n", as: Int.self) ?? -1
+            try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = \(bind: ReportRequest.jobKind)").first()?.decode(column: "n", as: Int.self)
+                ?? -1
         }
     }
 
     /// RFC 4180 records (quoted fields, doubled quotes, CRLF), failing on anything malformed.
     static func parseCSV(_ text: String) throws -> [[String]] {
-        var records: [[String]] = [], field = "", record: [String] = []
-        var quoted = false, afterQuote = false
+        var records: [[String]] = []
+        var field = ""
+        var record: [String] = []
+        var quoted = false
+        var afterQuote = false
         var characters = Array(text.unicodeScalars)[...]
         while let c = characters.popFirst() {
             if quoted {
                 if c == "\"" {
-                    if characters.first == "\"" { characters.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true }
-                } else { field.unicodeScalars.append(c) }
+                    if characters.first == "\"" {
+                        characters.removeFirst()
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        quoted = false
+                        afterQuote = true
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
                 continue
             }
             switch c {
             case "\"":
                 try #require(field.isEmpty && !afterQuote, "a quote inside an unquoted field")
                 quoted = true
-            case ",": record.append(field); field = ""; afterQuote = false
+            case ",":
+                record.append(field)
+                field = ""
+                afterQuote = false
             case "\r":
                 try #require(characters.popFirst() == "\n", "CR without LF")
-                record.append(field); records.append(record); field = ""; record = []; afterQuote = false
+                record.append(field)
+                records.append(record)
+                field = ""
+                record = []
+                afterQuote = false
             default:
                 try #require(!afterQuote, "text after a closing quote")
                 field.unicodeScalars.append(c)
