@@ -32,6 +32,8 @@ public struct AnalyticsFilter: Sendable, Equatable {
     /// Series step by hour is offered up to this many days; longer ranges are by day.
     public static let maxHourlyDays = 31
     static let maxDays = 3660
+    /// Campaign filters are bound one parameter each; far below either engine's limit.
+    public static let maxCampaigns = 500
     /// Ranges of up to this many days default to an hourly series.
     static let hourlyUpToDays = 3
 
@@ -90,7 +92,9 @@ public struct AnalyticsFilter: Sendable, Equatable {
             }
             filter.granularity = g
         }
-        for text in query["campaign_id"] ?? [] { filter.campaignIDs.append(try uuid("campaign_id", text)) }
+        let campaigns = query["campaign_id"] ?? []
+        guard campaigns.count <= maxCampaigns else { throw Invalid(field: "campaign_id", message: "at most \(maxCampaigns) campaigns") }
+        for text in campaigns { filter.campaignIDs.append(try uuid("campaign_id", text)) }
         if let text = try single("variation_id") { filter.variationID = try uuid("variation_id", text) }
         if let text = try single("segment_id") { filter.segmentID = try uuid("segment_id", text) }
         if let text = try single("country") {

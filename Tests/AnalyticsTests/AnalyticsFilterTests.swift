@@ -79,6 +79,7 @@ struct AnalyticsFilterTests {
             (["campaign_id": ["nope"]], "campaign_id"), (["variation_id": ["x"]], "variation_id"), (["country": ["DEU"]], "country"),
             (["segment_id": [""]], "segment_id"), (["granularity": ["week"]], "granularity"), (["from": ["2026-05-01", "2026-05-02"]], "from"),
             (["from": ["2024-01-01"], "to": ["2026-05-01"], "granularity": ["hour"]], "granularity"),
+        (["campaign_id": Array(repeating: "x", count: 501)], "campaign_id"),
             (["from": ["1999-01-01"], "to": ["2026-05-01"]], "from"),
         ])
     func invalid(query: [String: [String]], field: String) {
