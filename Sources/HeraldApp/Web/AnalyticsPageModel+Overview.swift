@@ -45,7 +45,7 @@ struct AnalyticsOverviewPage {
         let currency = report.summary.currency
         var values: [String: Any] = [
             "from": f.from, "to": f.to, "cards": MetricCard.cards(report.summary).map(\.values), "rebuilding": report.rebuilding,
-            "filterAction": "/analytics", "campaignPicker": true, "showTopBy": true, "showQuickRanges": true,
+            "filterAction": "/analytics", "campaignPicker": true, "segmentPicker": true, "showTopBy": true, "showQuickRanges": true,
         ]
         if let problem { values["filterProblem"] = problem }
         let selected = f.campaignIDs.first

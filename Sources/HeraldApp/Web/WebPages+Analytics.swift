@@ -53,10 +53,42 @@ extension WebPages {
         )
         return console.render("analytics", title: "Analytics", path: "/analytics", access: access, values: page.values)
     }
+
+    @Sendable func analyticsCampaign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let access = try requireSession(context)
+        guard let campaignID = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
+        let workspaceID = access.workspaceID, now = Date()
+        let workspace = try await analytics.workspace(workspaceID)
+        var query = Self.analyticsQuery(request)
+        query["campaign_id"] = nil
+        query["segment_id"] = nil
+        var (filter, problem) = try await analyticsFilter(query, workspaceID: workspaceID, timeZone: workspace.timeZone, now: now)
+        if problem != nil { filter = try AnalyticsFilter.parse([:], timeZone: workspace.timeZone, now: now) }
+        guard let report = try await analytics.campaignMetrics(workspaceID, campaignID: campaignID, filter: filter, now: now) else {
+            throw HTTPError(.notFound)
+        }
+        var recipientFilter = RecipientFilter(search: query["q"]?.first, limit: 50)
+        if let text = query["step"]?.first {
+            if let step = RecipientStep(rawValue: text) { recipientFilter.step = step } else { problem = "There is no step called \(text)." }
+        }
+        recipientFilter.after = query["after"]?.first.flatMap(UUID.init(uuidString:))
+        let recipients = try await RecipientStore(database: services.database).page(workspaceID: workspaceID, campaignID: campaignID, filter: recipientFilter)
+        let page = AnalyticsCampaignPage(
+            report: report, segments: try await analytics.segmentPerformance(workspaceID, campaignID: campaignID, now: now),
+            recipients: recipients ?? RecipientPage(data: [], nextAfter: nil), recipientFilter: recipientFilter, problem: problem
+        )
+        var values = page.values
+        values["countryOptions"] = try await analytics.countries(workspaceID).map {
+            PickerOption(value: $0, label: $0, selected: $0 == report.filter.country).values
+        }
+        return console.render("analytics-campaign", title: "\(report.campaign.name) · Analytics", path: "/analytics", access: access, values: values)
+    }
 }
 
 extension WebConsole {
     func addAnalyticsRoutes(to router: Router<AppRequestContext>, pages: WebPages) {
         router.get("analytics", use: pages.analyticsOverview)
+        router.get("analytics/campaigns/{id}", use: pages.analyticsCampaign)
+        router.get("analytics/compare", use: pages.analyticsCompare)
     }
 }

@@ -63,3 +63,90 @@ struct WebConsoleAnalyticsTests {
         }
     }
 }
+
+extension WebConsoleAnalyticsTests {
+    /// Campaign A of the metrics fixture gets three recipients with accented names: Zoë clicked, José read, Łukasz failed.
+    static func recipients(_ f: AnalyticsMetricsFixture) async throws -> [String: UUID] {
+        let w = f.app.workspace.id, now = Date()
+        let people: [(String, String, String, UUID)] = [
+            ("Zoë Quinn", "+4915100000001", "clicked", .timeOrdered()), ("José Ortiz", "+4915100000002", "read", .timeOrdered()),
+            ("Łukasz Nowak", "+4915100000003", "failed", .timeOrdered()),
+        ]
+        let ids = Dictionary(uniqueKeysWithValues: people.map { ($0.0, $0.3) })
+        try await f.app.database.transaction { sql in
+            for (name, phone, step, contact) in people {
+                try await sql.raw(
+                    """
+                    INSERT INTO contacts (id, workspace_id, phone, name, tags, attributes, created_at, updated_at)
+                    VALUES (\(bind: contact), \(bind: w), \(bind: phone), \(bind: name), '[]', '{}', \(bind: now), \(bind: now))
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    INSERT INTO messages (id, workspace_id, campaign_id, contact_id, status, country, cohort_at, sent_at, delivered_at, read_at,
+                        clicked_at, click_count, failed_at, error_code, created_at, updated_at)
+                    VALUES (\(bind: UUID.timeOrdered()), \(bind: w), \(bind: f.a), \(bind: contact), \(bind: step == "failed" ? "failed" : "delivered"), 'DE',
+                        \(bind: now), \(bind: now), \(bind: step == "failed" ? nil : now), \(bind: step == "failed" ? nil : now),
+                        \(bind: step == "clicked" ? now : nil), \(bind: step == "clicked" ? 1 : 0), \(bind: step == "failed" ? now : nil),
+                        \(bind: step == "failed" ? 131026 : nil), \(bind: now), \(bind: now))
+                    """
+                ).run()
+            }
+        }
+        return ids
+    }
+
+    @Test("the comparison marks the best value of each row with a star named best", arguments: Engine.available)
+    func compare(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await AnalyticsMetricsFixture.make(app)
+            let (cookie, _) = try await WebConsoleTests.signIn(app)
+            let picker = try await Self.page(app, "/analytics/compare", cookie: cookie)
+            #expect(picker.contains(#"<input type="checkbox" name="ids" value="\#(f.id(f.a))">"#))
+            #expect(picker.contains(#"id="pick-hint""#))
+            let page = try await Self.page(app, "/analytics/compare?ids=\(f.id(f.a))&ids=\(f.id(f.b))", cookie: cookie)
+            #expect(page.contains(#"<input type="checkbox" name="ids" value="\#(f.id(f.a))" checked>"#))
+            let row = try #require(page.components(separatedBy: #"<tr data-metric="click_rate">"#).dropFirst().first?.components(separatedBy: "</tr>").first)
+            // Spring 40 of 195 (20.5 %), Summer 54 of 180 (30 %): Summer is best.
+            #expect(row.contains(#"<td class="num best" title="54 of 180 delivered"><strong>30 %</strong> <span aria-label="best">★</span></td>"#), "\(row)")
+            #expect(row.components(separatedBy: "★").count == 2, "one best")
+            let one = try await Self.page(app, "/analytics/compare?ids=\(f.id(f.a))&ids=nonsense", cookie: cookie)
+            #expect(one.contains(#"id="compare-problem""#))
+        }
+    }
+
+    @Test("the drill-down shows the funnel with Converted, money cards, variations, segments and recipients", arguments: Engine.available)
+    func campaign(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await AnalyticsMetricsFixture.make(app)
+            let people = try await Self.recipients(f)
+            let (cookie, _) = try await WebConsoleTests.signIn(app)
+            let path = "/analytics/campaigns/\(f.id(f.a))"
+            let page = try await Self.page(app, path, cookie: cookie)
+            #expect(page.contains(#"<h1>Spring"#))
+            #expect(page.components(separatedBy: "<svg").count == 3, "the funnel at two widths")
+            #expect(page.contains("<tr><td>Sent</td><td class=\"num\">210</td><td class=\"num\">base</td></tr>"), "\(page)")
+            #expect(page.contains("<tr><td>Delivered</td><td class=\"num\">195</td><td class=\"num\">92.9 %</td></tr>"))
+            #expect(page.contains("<tr><td>Converted</td><td class=\"num\">4</td><td class=\"num\">1.9 %</td></tr>"))
+            for key in ["cost", "revenue", "roi", "return_on_spend"] { #expect(Self.card(page, key) != nil, "\(key)") }
+            #expect(Self.card(page, "cost") == "4.6000 USD", "2.25 + 1.25 USD and 1.00 EUR at 1.1")
+            #expect(page.contains(#"id="variations-table""#))
+            #expect(page.contains(#"id="segments-table""#))
+            let zoe = try #require(people["Zoë Quinn"]).uuidString.lowercased()
+            #expect(page.contains(#"href="/contacts/\#(zoe)#journey">Zoë Quinn</a>"#), "each recipient links to the contact's journey")
+            #expect(page.contains("Łukasz Nowak") && page.contains("error 131026"))
+            let found = try await Self.page(app, path + "?q=Zo%C3%AB", cookie: cookie)
+            #expect(found.contains("Zoë Quinn") && !found.contains("José Ortiz"), "the search finds Zoë")
+            let clicked = try await Self.page(app, path + "?step=clicked", cookie: cookie)
+            #expect(clicked.contains("Zoë Quinn") && !clicked.contains("Łukasz Nowak"))
+            #expect(found.contains(#"href="/api/analytics/campaigns/\#(f.id(f.a))/recipients.csv?q=Zo%C3%AB""#))
+            let csv = try await app.request(.get, "/api/analytics/campaigns/\(f.id(f.a))/recipients.csv?q=Zo%C3%AB", key: "", headers: [.cookie: cookie])
+            #expect(csv.status == .ok, "a console session downloads the CSV")
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = csv.text.split(separator: "\r\n")
+            #expect(lines.count == 2 && lines[1].contains("Zoë Quinn"), "\(csv.text)")
+            let missing = try await app.request(.get, "/analytics/campaigns/\(UUID().uuidString)", key: "", headers: [.cookie: cookie])
+            #expect(missing.status == .notFound)
+        }
+    }
+}
