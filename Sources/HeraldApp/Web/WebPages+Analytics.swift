@@ -90,5 +90,6 @@ extension WebConsole {
         router.get("analytics", use: pages.analyticsOverview)
         router.get("analytics/campaigns/{id}", use: pages.analyticsCampaign)
         router.get("analytics/compare", use: pages.analyticsCompare)
+        router.post("analytics/export", use: pages.analyticsExport)
     }
 }

@@ -150,3 +150,30 @@ extension WebConsoleAnalyticsTests {
         }
     }
 }
+
+extension WebConsoleAnalyticsTests {
+    @Test("the export menu's form queues the report job and leads to its page; a bad value is a 4xx", arguments: Engine.available)
+    func export(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let f = try await AnalyticsMetricsFixture.make(app)
+            let (cookie, csrf) = try await WebConsoleTests.signIn(app)
+            let page = try await Self.page(app, "/analytics/campaigns/\(f.id(f.a))?from=2026-05-01&to=2026-05-02", cookie: cookie)
+            #expect(page.contains(#"<input type="hidden" name="report" value="campaign">"#))
+            #expect(page.contains(#"<input type="hidden" name="campaign_id" value="\#(f.id(f.a))">"#))
+            let form = "_csrf=\(csrf)&report=campaign&from=2026-05-01&to=2026-05-02&campaign_id=\(f.id(f.a))&format=pdf"
+            let posted = try await app.request(.post, "/analytics/export", body: form, contentType: "application/x-www-form-urlencoded", key: "", headers: [.cookie: cookie])
+            #expect(posted.status == .found, "\(posted.text)")
+            let location = try #require(posted.headers[.location])
+            #expect(location.hasPrefix("/analytics/reports/"))
+            #expect(try await app.request(.get, location, key: "", headers: [.cookie: cookie]).status == .ok)
+            let overview = "_csrf=\(csrf)&report=overview&campaign_id=\(f.id(f.b))&top_by=roi&format=csv"
+            let queued = try await app.request(.post, "/analytics/export", body: overview, contentType: "application/x-www-form-urlencoded", key: "", headers: [.cookie: cookie])
+            #expect(queued.status == .found, "\(queued.text)")
+            let bad = try await app.request(
+                .post, "/analytics/export", body: "_csrf=\(csrf)&report=overview&format=doc", contentType: "application/x-www-form-urlencoded", key: "",
+                headers: [.cookie: cookie]
+            )
+            expectError(bad, .unprocessableContent, field: "format")
+        }
+    }
+}
