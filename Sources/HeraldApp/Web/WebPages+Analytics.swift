@@ -91,5 +91,6 @@ extension WebConsole {
         router.get("analytics/campaigns/{id}", use: pages.analyticsCampaign)
         router.get("analytics/compare", use: pages.analyticsCompare)
         router.post("analytics/export", use: pages.analyticsExport)
+        router.get("settings/usage", use: pages.usage)
     }
 }

@@ -124,6 +124,21 @@ struct UsageAPITests {
         }
     }
 
+    @Test("Settings › Usage shows the same figures as cards", arguments: Engine.available)
+    func page(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await UsageFixture.make(app)
+            let (cookie, _) = try await WebConsoleTests.signIn(app)
+            let page = try await WebConsoleAnalyticsTests.page(app, "/settings/usage", cookie: cookie)
+            #expect(page.contains(#"id="tab-usage" class="active""#))
+            #expect(WebConsoleAnalyticsTests.card(page, "segmented") == "50 %")
+            #expect(WebConsoleAnalyticsTests.card(page, "ab_tested") == "25 %")
+            #expect(WebConsoleAnalyticsTests.card(page, "weekly_active_users") == "1")
+            #expect(WebConsoleAnalyticsTests.card(page, "segment_lift") == "+200 %")
+            #expect(WebConsoleAnalyticsTests.card(page, "ab_winner_lift") == "+100 %")
+        }
+    }
+
     @Test("without campaigns every share and lift is null", arguments: Engine.available)
     func empty(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
