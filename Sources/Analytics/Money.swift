@@ -136,7 +136,12 @@ public struct CurrencyConverter: Sendable {
 
     /// Minor units of `currency` in micros of the report currency; nil without a rate.
     public func convert(minor: Int64, from currency: String) -> Int64? {
-        convert(micros: Minor(minor, currency: currency).micros, from: currency)
+        let code = currency.uppercased()
+        // In Int128 throughout: a large total in a currency without minor digits (VND) overflows Int64 as micros.
+        let micros = Int128(minor) * Int128(Micros.perUnit / CurrencyExponent.minorPerUnit(code))
+        if code == reportCurrency { return Int64(clamping: micros) }
+        guard let rate = rates[code] else { return nil }
+        return Self.divideRounded(micros * Int128(rate), by: Int128(Micros.perUnit))
     }
 
     static func divideRounded(_ numerator: Int128, by denominator: Int128) -> Int64 {

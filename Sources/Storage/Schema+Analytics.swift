@@ -31,7 +31,6 @@ extension Schema {
             WHERE replied_at IS NOT NULL
             """,
             "CREATE INDEX messages_workspace_cohort ON messages (workspace_id, cohort_at)",
-            "CREATE INDEX messages_campaign_contact ON messages (campaign_id, contact_id)",
             "ALTER TABLE message_events ADD COLUMN error_code INTEGER",
             """
             UPDATE message_events SET error_code = (SELECT m.error_code FROM messages m WHERE m.id = message_events.message_id)

@@ -117,14 +117,14 @@ public struct AnalyticsBenchmark: Sendable {
             _ = dialect
             let row = try await sql.raw(
                 """
-                SELECT CAST(COALESCE(SUM(CASE WHEN e.type = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent,
-                    CAST(COALESCE(SUM(CASE WHEN e.type = 'delivered' THEN 1 ELSE 0 END), 0) AS BIGINT) AS delivered,
-                    CAST(COALESCE(SUM(CASE WHEN e.type = 'read' THEN 1 ELSE 0 END), 0) AS BIGINT) AS read,
+                SELECT COUNT(DISTINCT CASE WHEN e.type = 'sent' THEN e.message_id END) AS sent,
+                    COUNT(DISTINCT CASE WHEN e.type = 'delivered' THEN e.message_id END) AS delivered,
+                    COUNT(DISTINCT CASE WHEN e.type = 'read' THEN e.message_id END) AS read,
                     COUNT(DISTINCT CASE WHEN e.type = 'clicked' THEN e.message_id END) AS clicked,
                     CAST(COALESCE(SUM(CASE WHEN e.type = 'clicked' THEN 1 ELSE 0 END), 0) AS BIGINT) AS clicks,
                     COUNT(DISTINCT CASE WHEN e.type = 'replied' THEN e.message_id END) AS replied,
                     CAST(COALESCE(SUM(CASE WHEN e.type = 'replied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS replies,
-                    CAST(COALESCE(SUM(CASE WHEN e.type = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed
+                    COUNT(DISTINCT CASE WHEN e.type = 'failed' THEN e.message_id END) AS failed
                 FROM messages m JOIN message_events e ON e.message_id = m.id WHERE \(filter)
                 """
             ).first()!

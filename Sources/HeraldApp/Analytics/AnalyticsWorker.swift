@@ -42,7 +42,10 @@ struct AnalyticsWorker: Service {
             try await AttributionStore.reattributeAll(workspaceID: workspaceID, dialect: dialect, in: database) { done, total in
                 try await Self.report(["step": "attribution", "done": done, "total": total], workspaceID: workspaceID, owner: owner, lease: lease, in: database)
             }
-            try await RollupRebuild(database: database).rebuild(workspaceID: workspaceID, pause: dialect.kind == .sqlite ? pause : .zero)
+            // Each campaign's progress also extends the lease, so a long rebuild is never taken over half-way.
+            try await RollupRebuild(database: database).rebuild(workspaceID: workspaceID, pause: dialect.kind == .sqlite ? pause : .zero) { done, total in
+                try await Self.report(["step": "cells", "done": done, "total": total], workspaceID: workspaceID, owner: owner, lease: lease, in: database)
+            }
             try await database.transaction { sql in
                 try await sql.raw(
                     """

@@ -53,7 +53,7 @@ extension AttributionStore {
         var done = 0
         while true {
             let last = after
-            let page = try await database.transaction { sql -> [UUID] in
+            let page = try await database.transaction(retryingConflicts: 3) { sql -> [UUID] in
                 var query: SQLQueryString = "SELECT id FROM orders WHERE workspace_id = \(bind: workspaceID)"
                 if let last { query.appendInterpolation(" AND id > \(bind: last)" as SQLQueryString) }
                 query.appendInterpolation(" ORDER BY id LIMIT 1000" as SQLQueryString)

@@ -67,7 +67,9 @@ enum AttributionStore {
                     )
                 }
                 let old = existing[orderID]
-                if old != new { changes.append((orderID, contactID, old, new)) }
+                // A refund or cancellation reverses a conversion that counted; an order never paid converts nothing.
+                let next = new?.reversed == true && old == nil ? nil : new
+                if old != next { changes.append((orderID, contactID, old, next)) }
             }
         }
         guard !changes.isEmpty else { return delta }

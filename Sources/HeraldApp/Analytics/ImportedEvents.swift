@@ -82,6 +82,28 @@ enum ImportedEvents {
             }
             milestones[message.id] = m
         }
+        // As with webhooks, a read implies delivered and delivered implies sent: an export that keeps only each message's
+        // final status still counts it as sent and delivered.
+        var implied: [EventRecord] = []
+        for (pair, message) in messages.sorted(by: { $0.value.id.uuidString < $1.value.id.uuidString }) {
+            guard var m = milestones[message.id] else { continue }
+            let key = message.id.uuidString.lowercased()
+            if m.delivered == nil, let read = m.read {
+                m.delivered = read
+                implied.append(EventRecord(
+                    workspaceID: workspaceID, contactID: pair.contact, campaignID: pair.campaign, messageID: message.id, variationID: message.variation,
+                    type: "delivered", at: read, dedupeKey: "delivered:\(key)", source: "import"
+                ))
+            }
+            if m.sent == nil, let delivered = m.delivered {
+                m.sent = delivered
+                implied.append(EventRecord(
+                    workspaceID: workspaceID, contactID: pair.contact, campaignID: pair.campaign, messageID: message.id, variationID: message.variation,
+                    type: "sent", at: delivered, dedupeKey: "sent:\(key)", source: "import"
+                ))
+            }
+            milestones[message.id] = m
+        }
         let updates = milestones.sorted { $0.key.uuidString < $1.key.uuidString }
         for start in stride(from: 0, to: updates.count, by: 200) {
             var list: SQLQueryString = ""
@@ -105,8 +127,8 @@ enum ImportedEvents {
                 """
             ).run()
         }
-        var records: [EventRecord] = []
-        records.reserveCapacity(events.count)
+        var records: [EventRecord] = implied
+        records.reserveCapacity(events.count + implied.count)
         for e in events {
             let ms = Int64((e.at.timeIntervalSince1970 * 1000).rounded())
             if let campaign = e.campaignID, let message = messages[Pair(campaign: campaign, contact: e.contactID)] {

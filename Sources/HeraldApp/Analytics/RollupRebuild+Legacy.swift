@@ -3,6 +3,28 @@ import SQLKit
 import Storage
 
 extension RollupRebuild {
+    /// Gives messages sent before countries were recorded (migration 8) the recipient's country, '' when neither the
+    /// phone nor the BSUID says, so their cells agree with the events that arrive for them later.
+    static func fillCountries(_ campaign: UUID, in sql: any SQLDatabase) async throws {
+        while true {
+            let rows = try await sql.raw(
+                "SELECT id, phone, bsuid FROM messages WHERE campaign_id = \(bind: campaign) AND country IS NULL ORDER BY id LIMIT 5000"
+            ).all()
+            if rows.isEmpty { return }
+            var byCountry: [String: [UUID]] = [:]
+            for row in rows {
+                let address = ContactAddress(phone: try row.decode(column: "phone", as: String?.self), bsuid: try row.decode(column: "bsuid", as: String?.self))
+                byCountry[address.country ?? "", default: []].append(try row.decode(column: "id", as: UUID.self))
+            }
+            for (country, ids) in byCountry.sorted(by: { $0.key < $1.key }) {
+                for start in stride(from: 0, to: ids.count, by: 500) {
+                    let part = Array(ids[start..<min(start + 500, ids.count)])
+                    try await sql.raw("UPDATE messages SET country = \(bind: country) WHERE id IN (\(binds: part))").run()
+                }
+            }
+        }
+    }
+
     /// Gives campaign events that have no message (stored before migration 8 by the events import, or written by
     /// `herald seed`) a message row per (campaign, contact), as an import does now: status `imported`, the cohort at the
     /// earliest event, milestones and counters from the events, the recipient's country. Then the events point at it,

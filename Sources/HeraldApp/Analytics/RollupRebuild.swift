@@ -50,10 +50,14 @@ public struct RollupRebuild: Sendable {
 
     /// Replaces the cells of each campaign with the recomputation; returns how many campaigns it rebuilt.
     @discardableResult
-    public func rebuild(workspaceID: UUID? = nil, campaignID: UUID? = nil, pause: Duration = .zero) async throws -> Int {
+    public func rebuild(
+        workspaceID: UUID? = nil, campaignID: UUID? = nil, pause: Duration = .zero,
+        progress: @Sendable (_ done: Int, _ total: Int) async throws -> Void = { _, _ in }
+    ) async throws -> Int {
         let list = try await campaigns(workspaceID: workspaceID, campaignID: campaignID)
-        for campaign in list {
+        for (index, campaign) in list.enumerated() {
             try await rebuild(campaign: campaign)
+            try await progress(index + 1, list.count)
             if pause > .zero { try await Task.sleep(for: pause) }
         }
         return list.count
@@ -67,6 +71,7 @@ public struct RollupRebuild: Sendable {
                 try await sql.raw("SELECT id FROM campaigns WHERE id = \(bind: campaign) FOR UPDATE").run()
             }
             try await Self.attachLegacyEvents(campaign, dialect: dialect, in: sql)
+            try await Self.fillCountries(campaign, in: sql)
             // A message with events but no cohort (sent before cohorts existed) takes its earliest event's time.
             try await sql.raw(
                 """
@@ -167,14 +172,14 @@ public struct RollupRebuild: Sendable {
         for row in try await sql.raw(
             """
             SELECT m.workspace_id, m.variation_id, m.country, \(bucket) AS bucket,
-                SUM(CASE WHEN e.type = 'sent' THEN 1 ELSE 0 END) AS sent,
-                SUM(CASE WHEN e.type = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-                SUM(CASE WHEN e.type = 'read' THEN 1 ELSE 0 END) AS read,
+                COUNT(DISTINCT CASE WHEN e.type = 'sent' THEN e.message_id END) AS sent,
+                COUNT(DISTINCT CASE WHEN e.type = 'delivered' THEN e.message_id END) AS delivered,
+                COUNT(DISTINCT CASE WHEN e.type = 'read' THEN e.message_id END) AS read,
                 COUNT(DISTINCT CASE WHEN e.type = 'clicked' THEN e.message_id END) AS clicked,
                 SUM(CASE WHEN e.type = 'clicked' THEN 1 ELSE 0 END) AS clicks,
                 COUNT(DISTINCT CASE WHEN e.type = 'replied' THEN e.message_id END) AS replied,
                 SUM(CASE WHEN e.type = 'replied' THEN 1 ELSE 0 END) AS replies,
-                SUM(CASE WHEN e.type = 'failed' THEN 1 ELSE 0 END) AS failed
+                COUNT(DISTINCT CASE WHEN e.type = 'failed' THEN e.message_id END) AS failed
             FROM messages m JOIN message_events e ON e.message_id = m.id
             WHERE m.campaign_id = \(bind: campaign) AND m.cohort_at IS NOT NULL
             GROUP BY m.workspace_id, m.variation_id, m.country, \(bucket)
@@ -189,7 +194,8 @@ public struct RollupRebuild: Sendable {
         }
         for row in try await sql.raw(
             """
-            SELECT m.workspace_id, m.variation_id, m.country, \(bucket) AS bucket, COALESCE(e.error_code, 0) AS error_code, COUNT(*) AS failed
+            SELECT m.workspace_id, m.variation_id, m.country, \(bucket) AS bucket, COALESCE(e.error_code, 0) AS error_code,
+                COUNT(DISTINCT e.message_id) AS failed
             FROM messages m JOIN message_events e ON e.message_id = m.id
             WHERE m.campaign_id = \(bind: campaign) AND m.cohort_at IS NOT NULL AND e.type = 'failed'
             GROUP BY m.workspace_id, m.variation_id, m.country, \(bucket), COALESCE(e.error_code, 0)

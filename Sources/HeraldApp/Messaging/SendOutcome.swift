@@ -72,7 +72,8 @@ enum SendOutcome: Sendable {
                     try await sql.raw(
                         """
                         UPDATE messages SET wamid = \(bind: wamid), accepted_at = COALESCE(accepted_at, \(bind: now)),
-                            cohort_at = COALESCE(cohort_at, \(bind: now)), country = COALESCE(country, \(bind: recipient.address.country)),
+                            country = CASE WHEN cohort_at IS NULL THEN \(bind: recipient.address.country) ELSE country END,
+                            cohort_at = COALESCE(cohort_at, \(bind: now)),
                             status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
                             lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_detail = NULL, updated_at = \(bind: now)
                         WHERE id = \(bind: id)
@@ -138,7 +139,7 @@ enum SendOutcome: Sendable {
         let failed = try await sql.raw(
             """
             UPDATE messages SET status = \(bind: status), error_code = \(bind: code), error_detail = \(bind: detail), failed_at = \(bind: at),
-                cohort_at = COALESCE(cohort_at, \(bind: at)), country = COALESCE(country, \(bind: r.address.country)),
+                country = CASE WHEN cohort_at IS NULL THEN \(bind: r.address.country) ELSE country END, cohort_at = COALESCE(cohort_at, \(bind: at)),
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: at)
             WHERE id = \(bind: r.messageID) AND status = 'sending' RETURNING id
             """

@@ -194,7 +194,8 @@ struct StatusApplier {
                 """
                 WITH v (id, rank, sent_ts, delivered_ts, read_ts, billable, category, cost, country) AS (VALUES \(list))
                 UPDATE messages SET accepted_at = COALESCE(messages.accepted_at, v.sent_ts), sent_at = COALESCE(messages.sent_at, v.sent_ts),
-                    cohort_at = COALESCE(messages.cohort_at, v.sent_ts), country = COALESCE(messages.country, v.country),
+                    country = CASE WHEN messages.cohort_at IS NULL THEN v.country ELSE messages.country END,
+                    cohort_at = COALESCE(messages.cohort_at, v.sent_ts),
                     delivered_at = CASE WHEN v.rank >= 3 THEN COALESCE(messages.delivered_at, v.delivered_ts) ELSE messages.delivered_at END,
                     read_at = CASE WHEN v.rank >= 4 THEN COALESCE(messages.read_at, v.read_ts) ELSE messages.read_at END,
                     status = CASE
@@ -260,8 +261,9 @@ struct StatusApplier {
         let failed = try await sql.raw(
             """
             UPDATE messages SET status = 'failed', failed_at = COALESCE(failed_at, \(bind: item.timestamp)), error_code = \(bind: code),
-                accepted_at = COALESCE(accepted_at, \(bind: item.timestamp)), cohort_at = COALESCE(cohort_at, \(bind: item.timestamp)),
-                country = COALESCE(country, \(bind: ContactAddress(phone: t.phone, bsuid: t.bsuid).country)),
+                accepted_at = COALESCE(accepted_at, \(bind: item.timestamp)),
+                country = CASE WHEN cohort_at IS NULL THEN \(bind: ContactAddress(phone: t.phone, bsuid: t.bsuid).country) ELSE country END,
+                cohort_at = COALESCE(cohort_at, \(bind: item.timestamp)),
                 error_detail = \(bind: detail), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: Date())
             WHERE id = \(bind: t.id) AND status IN ('queued', 'sending', 'accepted', 'sent') RETURNING id
             """
