@@ -94,7 +94,6 @@ enum EventWriter {
     /// Records events and adds their increments to the cells at once: for callers whose transaction writes nothing
     /// else to the rollups.
     static func recordAndFlush(_ events: [EventRecord], dialect: Dialect, in sql: any SQLDatabase) async throws {
-        let delta = try await record(events, dialect: dialect, in: sql)
-        try await delta.flush(dialect: dialect, in: sql)
+        try await PendingRollups.flush(try await record(events, dialect: dialect, in: sql), dialect: dialect, in: sql)
     }
 }

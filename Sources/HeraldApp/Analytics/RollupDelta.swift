@@ -194,3 +194,29 @@ enum MessageCells {
         return keys
     }
 }
+
+/// Holds back the rollup increments of a transaction that applies many items one by one (a webhook delivery, a batch
+/// of send outcomes) and flushes them once at its end. Flushing per item would lock cell rows while later items still
+/// lock message rows, and two such transactions on PostgreSQL would deadlock on each other.
+final class PendingRollups: @unchecked Sendable {
+    private let lock = NSLock()
+    private var delta = RollupDelta()
+
+    func add(_ other: RollupDelta) { lock.withLock { delta.merge(other) } }
+    var collected: RollupDelta { lock.withLock { delta } }
+
+    @TaskLocal static var current: PendingRollups?
+
+    /// Runs `body` with increments held back, then flushes them, as the last writes of the caller's transaction.
+    static func collecting<R>(dialect: Dialect, in sql: any SQLDatabase, _ body: () async throws -> R) async throws -> R {
+        let pending = PendingRollups()
+        let result = try await $current.withValue(pending) { try await body() }
+        try await pending.collected.flush(dialect: dialect, in: sql)
+        return result
+    }
+
+    /// Flushes `delta` now, or holds it back when the transaction collects its increments.
+    static func flush(_ delta: RollupDelta, dialect: Dialect, in sql: any SQLDatabase) async throws {
+        if let current { current.add(delta) } else { try await delta.flush(dialect: dialect, in: sql) }
+    }
+}

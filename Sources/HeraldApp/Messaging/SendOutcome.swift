@@ -60,7 +60,7 @@ enum SendOutcome: Sendable {
     ) async throws {
         let d = database.dialect
         let now = Date()
-        try await database.transaction(retryingConflicts: 5) { sql in
+        try await database.transaction(retryingConflicts: 5) { sql in try await PendingRollups.collecting(dialect: d, in: sql) {
             var acceptedWamids: [String] = []
             // Rows in id order, the same order the webhook processor locks them in.
             for (recipient, outcome) in results.sorted(by: { $0.0.messageID.uuidString < $1.0.messageID.uuidString }) {
@@ -119,7 +119,7 @@ enum SendOutcome: Sendable {
             if !acceptedWamids.isEmpty {
                 try await StatusApplier.applyUnmatched(wamids: acceptedWamids, dialect: d, in: sql)
             }
-        }
+        } }
     }
 
     static func requeue(_ id: UUID, at: Date, code: Int?, detail: String, refund: Bool, in sql: any SQLDatabase) async throws {

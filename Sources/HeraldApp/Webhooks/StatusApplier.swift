@@ -230,7 +230,7 @@ struct StatusApplier {
                 if let key = cells[id] { delta.addMoney(key, currency: rates.currency, MoneyCounts(costMicros: cost)) }
             }
         }
-        try await delta.flush(dialect: dialect, in: sql)
+        try await PendingRollups.flush(delta, dialect: dialect, in: sql)
     }
 
     func applyFailure(_ item: StatusItem, to t: Target) async throws {

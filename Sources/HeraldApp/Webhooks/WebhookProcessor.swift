@@ -34,7 +34,9 @@ struct WebhookProcessor: Service {
         do {
             try await database.transaction(retryingConflicts: 3) { sql in
                 if let accountID, let decoded = try? WebhookDelivery.decode(Array(body)) {
-                    try await DeliveryApplier(accountID: accountID, dialect: d, sql: sql, logger: logger).apply(decoded)
+                    try await PendingRollups.collecting(dialect: d, in: sql) {
+                        try await DeliveryApplier(accountID: accountID, dialect: d, sql: sql, logger: logger).apply(decoded)
+                    }
                 }
                 try await sql.raw(
                     "UPDATE webhook_deliveries SET processed_at = \(bind: Date()), lease_owner = NULL, error = NULL WHERE id = \(bind: id)"
