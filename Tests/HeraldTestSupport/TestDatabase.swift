@@ -35,15 +35,36 @@ public struct TestDatabase: Sendable {
                 try? FileManager.default.removeItem(at: folder)
             }
         case .postgres:
+            await PostgresSlots.shared.acquire()
             let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_URL"]!)
             guard case .postgres(let host, let port, let user, let password, _, let tls) = base else { fatalError("not a postgres URL") }
             let name = "herald_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            let admin = try await Database.open(base, logger: logger, maxConnections: 1)
-            try await admin.read { sql in try await sql.raw("CREATE DATABASE \(ident: String(name))").run() }
+            let admin: Database
+            do {
+                admin = try await Database.open(base, logger: logger, maxConnections: 1)
+                try await admin.read { sql in try await sql.raw("CREATE DATABASE \(ident: String(name))").run() }
+            } catch {
+                await PostgresSlots.shared.release()
+                throw error
+            }
             return TestDatabase(url: .postgres(host: host, port: port, username: user, password: password, database: String(name), tls: tls)) {
                 try? await admin.read { sql in try await sql.raw("DROP DATABASE IF EXISTS \(ident: String(name)) WITH (FORCE)").run() }
                 await admin.close()
+                await PostgresSlots.shared.release()
             }
+        }
+    }
+
+    /// Makes a database for `body`, which opens it itself, and always cleans up.
+    public static func using<R>(_ engine: Engine, _ body: (TestDatabase) async throws -> R) async throws -> R {
+        let test = try await make(engine)
+        do {
+            let result = try await body(test)
+            await test.cleanup()
+            return result
+        } catch {
+            await test.cleanup()
+            throw error
         }
     }
 
@@ -61,6 +82,38 @@ public struct TestDatabase: Sendable {
             await database.close()
             await test.cleanup()
             throw error
+        }
+    }
+}
+
+/// How many PostgreSQL test databases exist at once. Swift Testing starts every test together, and each
+/// PostgreSQL test holds an admin connection, its own pool and sometimes a whole server's: unbounded, a
+/// full run asked for more connections than the server allows and connection creation failed for dozens
+/// of tests at once. The others wait for a slot; SQLite tests are not limited.
+/// `HERALD_TEST_POSTGRES_PARALLEL` overrides the default of 8.
+actor PostgresSlots {
+    static let shared = PostgresSlots(limit: ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_PARALLEL"].flatMap { Int($0) }.map { max(1, $0) } ?? 8)
+
+    private let limit: Int
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot to the longest waiter, or frees it.
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }

@@ -35,46 +35,46 @@ struct LiveStack {
         herald heraldConfig: (inout HeraldConfig) -> Void = { _ in },
         _ body: @escaping @Sendable (LiveStack) async throws -> Void
     ) async throws {
-        let test = try await TestDatabase.make(engine)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-e2e-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (heraldPort, simulatorPort) = (try freePort(), try freePort())
-        var config = HeraldConfig(databaseURL: test.url, dataDirectory: folder, port: heraldPort, secretKey: .random())
-        config.publicURL = "http://127.0.0.1:\(heraldPort)"
-        config.allowedAPIHosts = .loopback  // the simulator
-        config.sendInDoubtSeconds = 30
-        heraldConfig(&config)
-        let setup = try await Database.open(test.url, logger: TestDatabase.logger, maxConnections: 1)
-        try await Migrator().migrate(setup, logger: TestDatabase.logger)
-        let (_, key) = try await WorkspaceStore(database: setup).create(name: "E2E", defaultCountry: "IN")
-        await setup.close()
+        try await TestDatabase.using(engine) { test in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-e2e-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let (heraldPort, simulatorPort) = (try freePort(), try freePort())
+            var config = HeraldConfig(databaseURL: test.url, dataDirectory: folder, port: heraldPort, secretKey: .random())
+            config.publicURL = "http://127.0.0.1:\(heraldPort)"
+            config.allowedAPIHosts = .loopback  // the simulator
+            config.sendInDoubtSeconds = 30
+            heraldConfig(&config)
+            let setup = try await Database.open(test.url, logger: TestDatabase.logger, maxConnections: 1)
+            try await Migrator().migrate(setup, logger: TestDatabase.logger)
+            let (_, key) = try await WorkspaceStore(database: setup).create(name: "E2E", defaultCountry: "IN")
+            await setup.close()
 
-        var simConfig = SimulatorConfig(
-            port: simulatorPort, webhookURL: "http://127.0.0.1:\(heraldPort)/webhooks/whatsapp", appSecret: "e2e-app-secret", accessToken: "e2e-token",
-            throughput: 1000, seed: 42, timeScale: 0.01
-        )
-        simulatorConfig(&simConfig)
-        let simulator = CloudAPISimulator(config: simConfig, logger: TestDatabase.logger)
-        for template in DemoCatalog.templates(linkBase: "http://127.0.0.1:\(heraldPort)") { await simulator.addTemplate(template) }
-        let app = try await buildApplication(config: config, logger: TestDatabase.logger)
-        let group = ServiceGroup(services: [app, simulator.makeApplication()], logger: TestDatabase.logger)
-        let stack = LiveStack(heraldURL: "http://127.0.0.1:\(heraldPort)", simulatorURL: "http://127.0.0.1:\(simulatorPort)", key: key, simulator: simulator)
-        let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try? await group.run() }
-            let result: Result<Void, any Error>
-            do {
-                try await stack.waitUntilReady()
-                try await body(stack)
-                result = .success(())
-            } catch {
-                result = .failure(error)
+            var simConfig = SimulatorConfig(
+                port: simulatorPort, webhookURL: "http://127.0.0.1:\(heraldPort)/webhooks/whatsapp", appSecret: "e2e-app-secret", accessToken: "e2e-token",
+                throughput: 1000, seed: 42, timeScale: 0.01
+            )
+            simulatorConfig(&simConfig)
+            let simulator = CloudAPISimulator(config: simConfig, logger: TestDatabase.logger)
+            for template in DemoCatalog.templates(linkBase: "http://127.0.0.1:\(heraldPort)") { await simulator.addTemplate(template) }
+            let app = try await buildApplication(config: config, logger: TestDatabase.logger)
+            let group = ServiceGroup(services: [app, simulator.makeApplication()], logger: TestDatabase.logger)
+            let stack = LiveStack(heraldURL: "http://127.0.0.1:\(heraldPort)", simulatorURL: "http://127.0.0.1:\(simulatorPort)", key: key, simulator: simulator)
+            let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try? await group.run() }
+                let result: Result<Void, any Error>
+                do {
+                    try await stack.waitUntilReady()
+                    try await body(stack)
+                    result = .success(())
+                } catch {
+                    result = .failure(error)
+                }
+                await group.triggerGracefulShutdown()
+                await tasks.waitForAll()
+                return result
             }
-            await group.triggerGracefulShutdown()
-            await tasks.waitForAll()
-            return result
+            try outcome.get()
         }
-        await test.cleanup()
-        try outcome.get()
     }
 
     func waitUntilReady() async throws {
