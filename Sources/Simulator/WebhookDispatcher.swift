@@ -84,10 +84,11 @@ struct WebhookDispatcher: Service {
         }
     }
 
-    /// A recipient opening the URL button's link; redirects are not followed.
+    /// A recipient opening the URL button's link; redirects are not followed. A browser waits minutes for a
+    /// slow page, so the simulated recipient waits a minute before giving up (the click then counts as made).
     private func click(_ url: String, client: HTTPClient, generation: Int) async {
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 1 << 20)
         } catch {
             logger.debug("simulated click failed", metadata: ["url": "\(url)", "error": "\(error)"])
