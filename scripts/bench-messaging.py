@@ -3,6 +3,7 @@
 
   scripts/bench-messaging.py send     [--contacts N] [--throughput R] [--database-url URL] [--no-webhooks]
   scripts/bench-messaging.py webhooks [--statuses N] [--per-post 100] [--clients C] [--database-url URL]
+  either with [--binary PATH] (default .build/release/herald)
 
 send: `herald simulator` (limit R/s) and `herald serve` with an account at R/s; a campaign to N opted-in
 contacts. Reports the sustained rate (accepted sends per second between the first and last send, sampled
@@ -236,9 +237,12 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url")
     parser.add_argument("--no-webhooks", action="store_true", help="send: the simulator sends no status webhooks (isolates the send path)")
+    parser.add_argument("--binary", default=BIN, help="the herald binary to measure, e.g. an older commit's release build to compare with")
     args = parser.parse_args()
-    if not os.path.exists(BIN):
+    if not os.path.exists(args.binary):
         raise SystemExit("build first: swift build -c release")
+    global BIN
+    BIN = os.path.abspath(args.binary)
     bench_send(args) if args.which == "send" else bench_webhooks(args)
 
 
