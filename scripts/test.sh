@@ -340,8 +340,8 @@ stage_browser() {
     return "$rc"
 }
 
-# pytest_against_binaries NAME DIR TIMEOUT: a pytest suite that starts real `herald` processes, with its own
-# artifacts folder and PostgreSQL when there is one.
+# pytest_against_binaries NAME DIR TIMEOUT [GROUP...]: a pytest suite that starts real `herald` processes, with its own
+# artifacts folder and PostgreSQL when there is one. With GROUPs (pytest arguments, space-separated), the groups run at once.
 pytest_against_binaries() {
     local name="$1" dir="$2" timeout="$3"
     local artifacts="$ARTIFACTS_ROOT/$name"
@@ -355,14 +355,40 @@ pytest_against_binaries() {
         echo "WARNING: no PostgreSQL; the PostgreSQL $name tests are skipped" >&2
     fi
     unset HERALD_DATABASE_URL
-    guarded "$timeout" python3 -m pytest -q -p no:cacheprovider "$dir"
+    if [ "$#" -le 3 ]; then
+        guarded "$timeout" python3 -m pytest -q -p no:cacheprovider "$dir"
+        return
+    fi
+    # Groups of test files run side by side, each in its own pytest with its own log, printed when both end.
+    local group logs=() pids=() rc=0 i=0
+    for group in "${@:4}"; do
+        logs+=("$RUN_TMP/$name-$i.log")
+        # shellcheck disable=SC2086 # a group is a space-separated list of pytest arguments
+        guarded "$timeout" python3 -m pytest -q -p no:cacheprovider $group >"${logs[$i]}" 2>&1 &
+        pids+=($!)
+        i=$((i + 1))
+    done
+    for i in "${!pids[@]}"; do
+        local code=0
+        wait "${pids[$i]}" || code=$?
+        echo "---- group $((i + 1)): ${*:$((i + 4)):1} (exit $code)"
+        cat "${logs[$i]}"
+        [ "$code" -eq 0 ] || rc=$code
+    done
+    return "$rc"
 }
 
 # stage_system: real `herald serve` and `herald simulator` processes, killed and restarted.
 # The console scripts' pure model files (tests/js), with Node's own test runner: no packages, no browser.
 stage_js() { node --test tests/js/; }
 
-stage_system() { pytest_against_binaries system tests/system "$SYSTEM_TIMEOUT"; }
+# The demo's A/B test spends most of its four or five minutes waiting for its two-minute outcome window
+# and the winner's send, so the crash and report tests run beside it rather than after it.
+stage_system() {
+    pytest_against_binaries system tests/system "$SYSTEM_TIMEOUT" \
+        "tests/system/test_demo.py" \
+        "tests/system --ignore=tests/system/test_demo.py"
+}
 
 # stage_clients: pywa 4.5.0 against `herald simulator` (every webhook parsed) and Meta-shaped webhooks
 # posted to `herald serve` (SQLite, and PostgreSQL when there is one). A stage of its own: a
