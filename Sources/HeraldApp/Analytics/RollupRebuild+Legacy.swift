@@ -28,27 +28,31 @@ extension RollupRebuild {
     /// Gives campaign events that have no message (stored before migration 8 by the events import, or written by
     /// `herald seed`) a message row per (campaign, contact), as an import does now: status `imported`, the cohort at the
     /// earliest event, milestones and counters from the events, the recipient's country. Then the events point at it,
-    /// so the rebuild counts them like any other. Pages of 5,000 contacts, each in the caller's transaction.
+    /// so the rebuild counts them like any other. One pass finds the contacts (through the index that leads with the
+    /// workspace: a query by campaign alone scanned every event of every campaign, once per page, which at 20 million
+    /// events did not finish); then pages of 5,000 contacts, each found by its own index, in the caller's transaction.
     static func attachLegacyEvents(_ campaign: UUID, dialect: Dialect, in sql: any SQLDatabase) async throws {
+        guard let workspace = try await sql.raw("SELECT workspace_id FROM campaigns WHERE id = \(bind: campaign)").first()?
+            .decode(column: "workspace_id", as: UUID.self)
+        else { return }
         let now = Date()
-        while true {
-            let rows = try await sql.raw(
-                """
-                SELECT e.contact_id, MIN(e.occurred_at) AS first_at, c.phone, c.bsuid, e.workspace_id
-                FROM message_events e JOIN contacts c ON c.id = e.contact_id
-                WHERE e.campaign_id = \(bind: campaign) AND e.message_id IS NULL
-                GROUP BY e.contact_id, c.phone, c.bsuid, e.workspace_id ORDER BY e.contact_id LIMIT 5000
-                """
-            ).all()
-            if rows.isEmpty { return }
-            struct Pair { let contact: UUID; let workspace: UUID; let first: Date; let address: ContactAddress }
-            let pairs = try rows.map {
-                Pair(
-                    contact: try $0.decode(column: "contact_id", as: UUID.self), workspace: try $0.decode(column: "workspace_id", as: UUID.self),
-                    first: try $0.decode(column: "first_at", as: Date.self),
-                    address: ContactAddress(phone: try $0.decode(column: "phone", as: String?.self), bsuid: try $0.decode(column: "bsuid", as: String?.self))
-                )
-            }
+        struct Pair { let contact: UUID; let workspace: UUID; let first: Date; let address: ContactAddress }
+        let all = try await sql.raw(
+            """
+            SELECT e.contact_id, MIN(e.occurred_at) AS first_at, c.phone, c.bsuid
+            FROM message_events e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.workspace_id = \(bind: workspace) AND e.campaign_id = \(bind: campaign) AND e.message_id IS NULL
+            GROUP BY e.contact_id, c.phone, c.bsuid ORDER BY e.contact_id
+            """
+        ).all().map {
+            Pair(
+                contact: try $0.decode(column: "contact_id", as: UUID.self), workspace: workspace,
+                first: try $0.decode(column: "first_at", as: Date.self),
+                address: ContactAddress(phone: try $0.decode(column: "phone", as: String?.self), bsuid: try $0.decode(column: "bsuid", as: String?.self))
+            )
+        }
+        for start in stride(from: 0, to: all.count, by: 5000) {
+            let pairs = Array(all[start..<min(start + 5000, all.count)])
             try await sql.insertRows(
                 "INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, bsuid, status, created_at, updated_at, cohort_at, country) VALUES ",
                 pairs, tail: " ON CONFLICT (campaign_id, contact_id) DO NOTHING"
@@ -63,7 +67,8 @@ extension RollupRebuild {
                 """
                 UPDATE message_events SET message_id = (
                     SELECT m.id FROM messages m WHERE m.campaign_id = message_events.campaign_id AND m.contact_id = message_events.contact_id)
-                WHERE campaign_id = \(bind: campaign) AND message_id IS NULL AND contact_id IN (\(binds: contacts))
+                WHERE workspace_id = \(bind: workspace) AND contact_id IN (\(binds: contacts)) AND campaign_id = \(bind: campaign)
+                  AND message_id IS NULL
                 """
             ).run()
             func first(_ type: String) -> SQLQueryString {
