@@ -105,12 +105,24 @@ struct AlertRuleStore: Sendable {
         }
     }
 
-    /// Deletes a rule of one's own (its episodes stay, without a rule); false when there is none.
-    func delete(workspaceID: UUID, id: UUID) async throws -> Bool {
-        try await database.transaction { sql in
-            guard let row = try await sql.raw("SELECT builtin FROM alert_rules WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first()
+    /// Deletes a rule of one's own; false when there is none. Its open episodes are resolved first, in the same
+    /// transaction, with a `resolved` notification each: no rule evaluates them any more, and once `rule_id` is set
+    /// to NULL they would stay open forever. Its episodes stay in the history, without a rule.
+    func delete(workspaceID: UUID, id: UUID, now: Date = Date()) async throws -> Bool {
+        let dialect = database.dialect
+        return try await database.transaction { sql in
+            // Locked (PostgreSQL), so an evaluation cannot open an episode of this rule until the delete has committed.
+            guard
+                let row = try await sql.raw(
+                    "SELECT builtin FROM alert_rules WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)\(dialect.forUpdate)"
+                ).first()
             else { return false }
             if try row.decode(column: "builtin", as: String?.self) != nil { throw RuleError.builtinNotDeletable }
+            let open = try await sql.raw("SELECT scope_key FROM alerts WHERE rule_id = \(bind: id) AND resolved_at IS NULL ORDER BY scope_key").all()
+                .map { try $0.decode(column: "scope_key", as: String.self) }
+            for key in open {
+                try await AlertStore.resolveEpisode(ruleID: id, scopeKey: key, reason: "the rule was deleted", now: now, in: sql)
+            }
             try await sql.raw("DELETE FROM alert_rules WHERE id = \(bind: id)").run()
             return true
         }

@@ -251,4 +251,32 @@ struct AlertRuleTests {
             expectError(try await f.app.request(.delete, "/api/alerts/rules/\(id)"), .notFound)
         }
     }
+
+    @Test("deleting a custom rule resolves its open episodes and tells the webhooks, in the same transaction", arguments: Engine.available)
+    func deleteResolves(engine: Engine) async throws {
+        try await AlertFixture.with(engine) { f in
+            let campaign = try await f.campaign("Spring sale")
+            try await f.cell(campaign, at: alertNow.addingTimeInterval(-120), sent: 300, delivered: 100)
+            #expect(try await f.app.request(.post, "/api/alerts/webhooks", json: #"{"name": "Ops", "url": "http://127.0.0.1:9/hook"}"#).status == .created)
+            let created = try await f.app.request(.post, "/api/alerts/rules", json: #"{"name": "Delivery under half", "metric": "delivery_rate", "threshold": 0.5}"#)
+            let ruleID = try #require(UUID(uuidString: created.json["id"].string ?? ""), "\(created.text)")
+            #expect(try await f.evaluate(at: alertNow).fired.count == 2, "the built-in rule and the custom one")
+            let episode = try #require(try await f.episodes().first { $0.ruleID == ruleID })
+            #expect(episode.resolvedAt == nil)
+
+            #expect(try await f.app.request(.delete, "/api/alerts/rules/\(ruleID)").status == .noContent)
+            let after = try #require(try await f.services.messaging.alerts.list(workspaceID: f.workspaceID).first { $0.id == episode.id })
+            #expect(after.resolvedAt != nil, "no rule evaluates it any more, so it is closed now")
+            #expect(after.ruleID == nil)
+            #expect(try await f.count("alerts", "resolved_at IS NULL AND rule_id IS NULL AND scope_key IS NOT NULL") == 0)
+            let resolved = try await f.database.read { sql in
+                try await sql.raw("SELECT body FROM alert_notifications WHERE event = 'resolved'").all().map { try $0.decode(column: "body", as: String.self) }
+            }
+            #expect(resolved.count == 1)
+            #expect(resolved.first?.contains("Delivery under half") == true && resolved.first?.contains("(the rule was deleted)") == true)
+            // The built-in rule's episode is untouched, and the next evaluation opens nothing for the deleted rule.
+            #expect(try await f.evaluate(at: alertNow.addingTimeInterval(1)).fired.isEmpty)
+            #expect(try await f.count("alerts", "resolved_at IS NULL") == 1)
+        }
+    }
 }
