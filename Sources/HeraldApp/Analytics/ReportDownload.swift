@@ -22,7 +22,11 @@ struct ReportDownload {
         let store = reports
         let body = ResponseBody { writer in
             for seq in 0..<file.pieces {
-                guard let piece = try await store.piece(jobID: jobID, seq: seq) else { break }
+                // The job, and its file with it (cascade), can be deleted while we stream: by the retention sweep when
+                // the workspace exports again, or with its workspace. The status line and Content-Length are sent, so
+                // finishing here would hand the client a short file that looks complete. Throwing makes Hummingbird
+                // close the connection instead, and the client sees a broken transfer.
+                guard let piece = try await store.piece(jobID: jobID, seq: seq) else { throw FileGone(jobID: jobID, missingPiece: seq) }
                 try await writer.write(ByteBuffer(bytes: piece))
             }
             try await writer.finish(nil)
@@ -35,6 +39,13 @@ struct ReportDownload {
             ],
             body: body
         )
+    }
+
+    /// A piece of the file vanished mid-download: the job was deleted after the response began.
+    struct FileGone: Error, CustomStringConvertible {
+        let jobID: UUID
+        let missingPiece: Int
+        var description: String { "report job \(jobID.uuidString.lowercased()) was deleted while its file was downloaded (piece \(missingPiece) missing)" }
     }
 
     /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266 and 5987).
