@@ -28,13 +28,13 @@ struct ReportDownloadTests {
             let download = ReportDownload(reports: ReportStore(database: app.database))
 
             let whole = Collected()
-            var body = try await download.response(jobID: job, workspaceID: app.workspace.id).body
+            let body = try await download.response(jobID: job, workspaceID: app.workspace.id).body
             try await body.write(Writer(collected: whole))
             #expect(whole.finished && !whole.bytes.isEmpty)
 
             // The response (status, Content-Length) is made; the job and its file go before the body is read.
             let cut = Collected()
-            var later = try await download.response(jobID: job, workspaceID: app.workspace.id).body
+            let later = try await download.response(jobID: job, workspaceID: app.workspace.id).body
             try await app.database.transaction { sql in try await sql.raw("DELETE FROM jobs WHERE id = \(bind: job)").run() }
             await #expect(throws: ReportDownload.FileGone.self) { try await later.write(Writer(collected: cut)) }
             #expect(!cut.finished, "the body is never finished, so the client sees a broken transfer")
