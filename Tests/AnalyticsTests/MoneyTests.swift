@@ -61,4 +61,11 @@ struct MoneyTests {
         // Large amounts stay exact in Int128: ten million euros.
         #expect(c.convert(minor: 1_000_000_000, from: "EUR") == 10_800_000_000_000)
     }
+
+    @Test("a currency is known when it is an ISO 4217 code in use whose minor digits Herald knows")
+    func known() {
+        for code in ["USD", "eur", "JPY", "KWD", "BRL", "INR"] { #expect(CurrencyExponent.isKnown(code), "\(code)") }
+        for code in ["XYZ", "US", "USDD", "", "XAU", "XXX", "CLF"] { #expect(!CurrencyExponent.isKnown(code), "\(code)") }
+        #expect(CurrencyExponent.zero.union(CurrencyExponent.three).subtracting(CurrencyExponent.known) == ["UYI"], "only the fund code")
+    }
 }
