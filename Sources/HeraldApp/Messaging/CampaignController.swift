@@ -94,6 +94,7 @@ struct CampaignController {
             c.mediaID = text.flatMap(UUID.init(uuidString:))
         }
         if reader.has("cta_url") { c.ctaURL = try reader.string("cta_url", maxLength: 2000) }
+        if let budget = try CampaignBudget.read(reader) { c.budget = budget }
         if let audience = try CampaignInput.audience(reader) {
             if let segmentID = audience.segmentID, try await services.segments.store.find(workspaceID: workspaceID, id: segmentID) == nil {
                 throw APIError.invalid("audience.segment_id", "segment_id is not a saved segment of this workspace")

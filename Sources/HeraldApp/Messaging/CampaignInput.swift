@@ -4,7 +4,7 @@ import Storage
 /// Reads and checks a campaign from a request: the template must exist, be approved and fit the
 /// variables, media and link given; nothing is stored unless all of it holds.
 struct CampaignInput {
-    static let fields: Set<String> = ["name", "account_id", "template_id", "variables", "media_id", "cta_url", "audience", "scheduled_at"]
+    static let fields: Set<String> = ["name", "account_id", "template_id", "variables", "media_id", "cta_url", "audience", "scheduled_at", "budget"]
 
     static func variables(_ reader: FieldReader) throws -> [String: VariableSource] {
         guard let object = try reader.object("variables") else { return [:] }

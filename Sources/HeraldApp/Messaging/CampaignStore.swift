@@ -10,7 +10,7 @@ public struct CampaignStore: Sendable {
         """
         id, workspace_id, name, status, account_id, template_id, template_name, template_language,
         \(d.jsonText("variables")) AS variables, media_id, cta_url, \(d.jsonText("audience")) AS audience, scheduled_at, started_at,
-        completed_at, status_reason, audience_size, created_at, updated_at
+        completed_at, status_reason, audience_size, created_at, updated_at, budget_micros, budget_currency
         """
     }
 
@@ -27,11 +27,12 @@ public struct CampaignStore: Sendable {
         try await sql.raw(
             """
             INSERT INTO campaigns (id, workspace_id, name, status, account_id, template_id, template_name, template_language, variables,
-                media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at)
+                media_id, cta_url, audience, segment_id, scheduled_at, created_at, updated_at, budget_micros, budget_currency)
             VALUES (\(bind: c.id), \(bind: c.workspaceID), \(bind: c.name), \(bind: c.status.rawValue), \(bind: c.accountID),
                 \(bind: c.templateID),
                 \(bind: c.templateName), \(bind: c.templateLanguage), \(d.json(Self.json(c.variables))), \(bind: c.mediaID), \(bind: c.ctaURL),
-                \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt))
+                \(d.json(Self.json(c.audience))), \(bind: c.audience.segmentID), \(bind: c.scheduledAt), \(bind: c.createdAt), \(bind: c.updatedAt),
+                \(bind: c.budget?.micros), \(bind: c.budget?.currency))
             """
         ).run()
     }
@@ -55,7 +56,7 @@ public struct CampaignStore: Sendable {
                 template_id = \(bind: c.templateID), template_name = \(bind: c.templateName), template_language = \(bind: c.templateLanguage),
                 variables = \(d.json(Self.json(c.variables))), media_id = \(bind: c.mediaID), cta_url = \(bind: c.ctaURL),
                 audience = \(d.json(Self.json(c.audience))), segment_id = \(bind: c.audience.segmentID), scheduled_at = \(bind: c.scheduledAt),
-                updated_at = \(bind: Date())
+                budget_micros = \(bind: c.budget?.micros), budget_currency = \(bind: c.budget?.currency), updated_at = \(bind: Date())
             WHERE id = \(bind: c.id) AND workspace_id = \(bind: c.workspaceID) AND status IN (\(binds: Self.editable))
             RETURNING id
             """
@@ -81,6 +82,19 @@ public struct CampaignStore: Sendable {
             try await sql.raw(
                 "SELECT \(Self.selectList(d)) FROM campaigns WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at DESC LIMIT \(bind: limit)"
             ).all().map(Self.decode)
+        }
+    }
+
+    /// What the campaign has cost so far in its budget's currency, from the rollups: the figure the `spend_over_budget`
+    /// rule compares with the budget (AlertCells.budgets). Cost in another currency is not converted.
+    public func spent(_ budget: CampaignBudget, campaignID: UUID) async throws -> Int64 {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) AS spent FROM analytics_money
+                WHERE campaign_id = \(bind: campaignID) AND currency = \(bind: budget.currency)
+                """
+            ).first()?.decode(column: "spent", as: Int64?.self) ?? 0
         }
     }
 
@@ -114,6 +128,8 @@ public struct CampaignStore: Sendable {
         let decoder = JSONDecoder()
         let variablesText = try row.decode(column: "variables", as: String?.self)
         let audienceText = try row.decode(column: "audience", as: String?.self)
+        let budgetMicros = try row.decode(column: "budget_micros", as: Int64?.self)
+        let budgetCurrency = try row.decode(column: "budget_currency", as: String?.self)
         return Campaign(
             id: try row.decode(column: "id", as: UUID.self),
             workspaceID: try row.decode(column: "workspace_id", as: UUID.self),
@@ -133,7 +149,8 @@ public struct CampaignStore: Sendable {
             statusReason: try row.decode(column: "status_reason", as: String?.self),
             audienceSize: try row.decode(column: "audience_size", as: Int?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            budget: budgetMicros.flatMap { micros in budgetCurrency.map { CampaignBudget(micros: micros, currency: $0) } }
         )
     }
 }

@@ -42,6 +42,8 @@ struct CampaignFormModel {
         let when = form["when"] ?? "draft"
         let segments = try await pages.services.segments.store.list(workspaceID: workspaceID)
         let segment = audienceSegment(segments)
+        // Costs are recorded in the rate table's currency, so a budget in it is what the alert can compare.
+        let costCurrency = try await messaging.rates.table(workspaceID: workspaceID).currency
         let wantsSegment = form["audience"] == "segment" && !segments.isEmpty
         var values: [String: Any] = [
             "name": form["name"] ?? "", "errors": errors, "timeZone": zone, "hasTemplates": !approved.isEmpty,
@@ -57,6 +59,7 @@ struct CampaignFormModel {
                     "selected": form["media_id"] == item.id.uuidString.lowercased(), "url": "/media/\(item.publicToken)/\(item.filename)",
                 ]
             },
+            "budgetAmount": form["budget_amount"] ?? "", "budgetCurrency": form["budget_currency"] ?? costCurrency, "costCurrency": costCurrency,
             "audienceAll": !wantsSegment, "audienceSegment": wantsSegment, "hasSegments": !segments.isEmpty,
             "segments": segments.map { s -> [String: Any] in
                 [

@@ -33,6 +33,11 @@ struct CampaignPageModel {
             "live": Self.isLive(c),
         ]
         values.merge(Self.numbers(stats, audience: c.audienceSize, currency: currency)) { $1 }
+        if let budget = c.budget {
+            let spent = try await services.campaigns.spent(budget, campaignID: c.id)
+            let share = WebPages.percent(Int(spent), of: Int(budget.micros))
+            values["budget"] = "\(budget.amount) \(budget.currency) · \(WebPages.cost(micros: spent, budget.currency)) spent (\(share))"
+        }
         values["mapping"] = c.variables.keys.sorted().map { key -> [String: String] in
             let source = c.variables[key]!
             let from = source.text.map { "“\($0)”" } ?? source.field ?? "—"

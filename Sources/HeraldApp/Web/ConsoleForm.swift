@@ -33,6 +33,7 @@ extension WebPages {
     /// Maps an API field path (`variables.1.field`, `audience.type`) to the console form's slot for it.
     static func formField(_ field: String, prefix: String) -> String {
         let name = field.hasPrefix(prefix) ? String(field.dropFirst(prefix.count)) : field
+        if name.hasPrefix("budget.") { return "budget_" + name.dropFirst("budget.".count) }
         if name.hasPrefix("variables.") {
             let key = name.dropFirst("variables.".count)
             return "var_" + (key.hasSuffix(".field") || key.hasSuffix(".text") ? String(key[..<key.lastIndex(of: ".")!]) : String(key))

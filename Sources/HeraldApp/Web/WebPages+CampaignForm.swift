@@ -54,6 +54,12 @@ extension WebPages {
         if form["audience"] == "segment", let segmentID = form.text("segment_id") { audience["segment_id"] = .string(segmentID) }
         var object: [String: JSONValue] = ["audience": .object(audience)]
         if let name = form.text("name") { object["name"] = .string(name) }
+        // A blank amount is no budget; the currency alone is only the form's default.
+        if let amount = form.text("budget_amount") {
+            var budget: [String: JSONValue] = ["amount": .string(amount)]
+            if let currency = form.text("budget_currency") { budget["currency"] = .string(currency) }
+            object["budget"] = .object(budget)
+        }
         if let template {
             let definition = template.definition
             object["template_id"] = .string(template.id.uuidString)
