@@ -59,6 +59,25 @@ struct AnalyticsWorkerTests {
             #expect(counts.0 == 0, "every campaign event has its message")
             #expect(counts.1 == counts.2, "every campaign event counts once in the cells")
             #expect(try await RollupRebuild(database: app.database).verify(workspaceID: app.workspace.id).isEmpty)
+            // The attached messages carry their events' milestones and counters.
+            let milestones = try await app.database.read { sql in
+                try await sql.raw(
+                    """
+                    SELECT (SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL) AS read_messages,
+                        (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'read') AS read_events,
+                        (SELECT COUNT(*) FROM messages WHERE clicked_at IS NOT NULL) AS clicked_messages,
+                        (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'clicked') AS clicked_events,
+                        (SELECT CAST(COALESCE(SUM(click_count), 0) AS BIGINT) FROM messages) AS clicks,
+                        (SELECT COUNT(*) FROM message_events WHERE type = 'clicked') AS click_events,
+                        (SELECT COUNT(*) FROM messages WHERE status = 'imported' AND (sent_at IS NULL OR cohort_at IS NULL)) AS unsent
+                    """
+                ).first()!
+            }
+            func n(_ column: String) throws -> Int { try milestones.decode(column: column, as: Int.self) }
+            #expect(try n("read_messages") == n("read_events") && n("read_events") > 0)
+            #expect(try n("clicked_messages") == n("clicked_events") && n("clicked_events") > 0)
+            #expect(try n("clicks") == n("click_events"))
+            #expect(try n("unsent") == 0)
         }
     }
 
