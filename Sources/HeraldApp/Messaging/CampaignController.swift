@@ -127,11 +127,20 @@ struct CampaignController {
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.access.requireWrite()
         var campaign = try await campaign(context)
+        let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
+        // A budget is only the spend alert's threshold, and matters most while the campaign sends: a body of `budget`
+        // alone changes it in every status, without touching anything the sender reads.
+        if reader.fields.keys.sorted() == ["budget"], let budget = try CampaignBudget.read(reader) {
+            try await services.campaigns.setBudget(budget, workspaceID: campaign.workspaceID, id: campaign.id)
+            campaign.budget = budget
+            return try JSONResponse.make(try await detail(campaign))
+        }
         guard campaign.isEditable else {
-            throw APIError(.conflict, "not_editable", "a \(campaign.status.rawValue) campaign can no longer be changed")
+            throw APIError(
+                .conflict, "not_editable", "a \(campaign.status.rawValue) campaign can no longer be changed, except its budget"
+            )
         }
         try await commands.refuseIfTested(campaign)
-        let reader = try FieldReader(try await request.jsonBody(context: context), path: "")
         try await apply(reader, to: &campaign, workspaceID: context.access.workspaceID)
         try await services.campaigns.update(campaign)
         return try JSONResponse.make(try await detail(campaign))

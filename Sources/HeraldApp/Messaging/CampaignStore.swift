@@ -43,6 +43,18 @@ public struct CampaignStore: Sendable {
         try await database.transaction { sql in try await update(c, in: sql) }
     }
 
+    /// Sets or clears the budget alone, in any status (PATCH with only `budget`).
+    public func setBudget(_ budget: CampaignBudget?, workspaceID: UUID, id: UUID) async throws {
+        try await database.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE campaigns SET budget_micros = \(bind: budget?.micros), budget_currency = \(bind: budget?.currency), updated_at = \(bind: Date())
+                WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)
+                """
+            ).run()
+        }
+    }
+
     func update(_ c: Campaign, in sql: any SQLDatabase) async throws {
         let d = database.dialect
         if try await sql.raw(

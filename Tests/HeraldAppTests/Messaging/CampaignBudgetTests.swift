@@ -117,6 +117,19 @@ struct CampaignBudgetTests {
             }
             let campaign = try #require(try await app.services.messaging.campaigns.find(workspaceID: app.workspace.id, id: id))
             #expect(campaign.status == .sending)
+            // While it sends, the budget alone can still change; anything else is refused.
+            let raised = try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"budget": {"amount": "0.02", "currency": "USD"}}"#)
+            #expect(raised.status == .ok && raised.json["budget"]["amount"].string == "0.02", "\(raised.text)")
+            expectError(
+                try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"budget": {"amount": "0.01", "currency": "USD"}, "name": "x"}"#),
+                .conflict, code: "not_editable"
+            )
+            expectError(
+                try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"budget": {"amount": "-1", "currency": "USD"}}"#),
+                .unprocessableContent, field: "budget.amount"
+            )
+            #expect(try await Self.stored(app, id.uuidString) == (20_000, "USD"))
+            #expect(try await app.request(.patch, "/api/campaigns/\(id)", json: #"{"budget": {"amount": "0.01", "currency": "USD"}}"#).status == .ok)
             let messaging = app.services.messaging
             #expect(try await AudienceFreeze(database: app.database, segments: messaging.segments).freeze(campaign, category: "MARKETING") == 2)
             let rows = try await app.database.read { sql in
