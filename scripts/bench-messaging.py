@@ -228,6 +228,7 @@ def bench_webhooks(args):
 
 
 def main():
+    global BIN
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", choices=["send", "webhooks"])
     parser.add_argument("--contacts", type=int, default=30_000)
@@ -237,12 +238,11 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url")
     parser.add_argument("--no-webhooks", action="store_true", help="send: the simulator sends no status webhooks (isolates the send path)")
-    parser.add_argument("--binary", default=BIN, help="the herald binary to measure, e.g. an older commit's release build to compare with")
+    parser.add_argument("--binary", default=None, help="the herald binary to measure, e.g. an older commit's release build to compare with")
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
+    BIN = os.path.abspath(args.binary or BIN)
+    if not os.path.exists(BIN):
         raise SystemExit("build first: swift build -c release")
-    global BIN
-    BIN = os.path.abspath(args.binary)
     bench_send(args) if args.which == "send" else bench_webhooks(args)
 
 
