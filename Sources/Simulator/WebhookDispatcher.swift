@@ -20,13 +20,22 @@ struct WebhookDispatcher: Service {
             eventLoopGroupProvider: .singleton,
             configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)))
         )
+        // Clicks get a client of their own: webhook POSTs never queue behind them, nor they behind POSTs.
+        var clickConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
+        clickConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.clickSlots)
+        let clickClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clickConfiguration)
         await cancelWhenGracefulShutdown {
-            await loop(client: client)
+            await loop(client: client, clickClient: clickClient)
         }
+        try await clickClient.shutdown()
         try await client.shutdown()
     }
 
-    private func loop(client: HTTPClient) async {
+    /// Clicks open at once; the rest wait in a ``ClickGate`` before their timeout starts.
+    static let clickSlots = 16
+
+    private func loop(client: HTTPClient, clickClient: HTTPClient) async {
+        let gate = ClickGate(slots: Self.clickSlots)
         let encoder = Wire.encoder()
         var sender = WebhookSender(client: client, signer: WebhookSigner(appSecret: config.appSecret), state: state, logger: logger)
         var rng = SplitMix64(seed: config.seed ^ 0x5eed_d15b_a7c4)  // duplicates and swaps
@@ -37,7 +46,7 @@ struct WebhookDispatcher: Service {
                 let started = ContinuousClock.now
                 let work = await state.takeDue(limit: max(config.effectiveBatchSize * 10, 200))  // one status per POST still takes many per pass
                 for url in work.clicks {
-                    clicks.addTask { await click(url, client: client, generation: work.generation) }
+                    clicks.addTask { await click(url, client: clickClient, gate: gate, generation: work.generation) }
                 }
                 for post in work.posts {
                     guard let body = try? encode(post, encoder: encoder) else { continue }
@@ -85,14 +94,20 @@ struct WebhookDispatcher: Service {
     }
 
     /// A recipient opening the URL button's link; redirects are not followed. A browser waits minutes for a
-    /// slow page, so the simulated recipient waits a minute before giving up (the click then counts as made).
-    private func click(_ url: String, client: HTTPClient, generation: Int) async {
+    /// slow page, so the simulated recipient waits a minute before giving up. The click counts as made either way:
+    /// a failure is Herald's to explain, so it is logged as a warning.
+    private func click(_ url: String, client: HTTPClient, gate: ClickGate, generation: Int) async {
+        await gate.enter()
         do {
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 1 << 20)
+            if response.status.code >= 500 {
+                logger.warning("simulated click answered with a server error", metadata: ["url": "\(url)", "status": "\(response.status.code)"])
+            }
         } catch {
-            logger.debug("simulated click failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            logger.warning("simulated click failed", metadata: ["url": "\(url)", "error": "\(error)"])
         }
+        await gate.leave()
         await state.clicked(generation: generation)
     }
 }
