@@ -56,7 +56,7 @@ struct Seed: AsyncParsableCommand {
             let n = SeedProgressReporter.grouped
             print(
                 "seeded workspace \(target.name): \(n(summary.contacts)) contacts, \(n(summary.orders)) orders, "
-                    + "\(n(summary.orderLines)) order lines, \(n(summary.events)) message events "
+                    + "\(n(summary.orderLines)) order lines, \(n(summary.messages)) messages with \(n(summary.events)) events "
                     + "(plus \(summary.categories) categories, \(summary.products) products, \(summary.campaigns) campaigns) "
                     + "in \(String(format: "%.1f", summary.elapsed)) s, \(n(Int(summary.rowsPerSecond))) rows/s"
             )

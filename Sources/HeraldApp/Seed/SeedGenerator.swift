@@ -13,6 +13,7 @@ extension SeedPlan {
         batch.orders.reserveCapacity(Int(Double(range.count) * ordersPerContact * 1.1))
         batch.lines.reserveCapacity(Int(Double(range.count) * ordersPerContact * 2.3))
         batch.events.reserveCapacity(Int(Double(range.count) * eventsPerContact * 1.1))
+        batch.messages.reserveCapacity(Int(Double(range.count) * eventsPerContact * 0.4))
         var orderNumber = firstOrderNumber
         for index in range { contact(index, into: &batch, orderNumber: &orderNumber) }
         return batch
@@ -134,7 +135,8 @@ extension SeedPlan {
         }
 
         // Messages: consenting contacts receive a share of the campaigns sent after they joined,
-        // and read, click and reply according to their own engagement (some never engage).
+        // and read, click and reply according to their own engagement (some never engage). Each received campaign is
+        // a message row with its events, as an import stores history, so the analytics rebuild has nothing to attach.
         guard eventsPerContact > 0, consentStatus != "unknown" else { return }
         let engaged = random.chance(Self.engagedShare)
         let readChance = engaged ? 0.25 + 0.7 * random.unit() : 0
@@ -142,31 +144,43 @@ extension SeedPlan {
         let replyChance = engaged ? 0.02 + 0.08 * random.unit() : 0
         let share = min(1, reach * random.between(0.5, 1.5))
         let latest = anchor - 1
+        let recipientCountry = ContactAddress(phone: phone, bsuid: nil).country ?? ""
         for campaign in campaigns {
             guard campaign.sendAt >= created + Self.day else { continue }
             if consentStatus == "opted_out", let consentAt, campaign.sendAt >= consentAt { continue }
-            guard random.chance(share), ordinal + 6 < SeedIDs.maxOrdinal else { continue }
-            func event(_ type: String, _ at: Double) {
+            guard random.chance(share), ordinal + 7 < SeedIDs.maxOrdinal else { continue }
+            let messageID = nextID()
+            func event(_ type: String, _ at: Double) -> Date {
+                let occurred = Date(timeIntervalSince1970: min(at, latest).rounded(.down))
                 batch.events.append(SeedEventRow(
-                    id: nextID(), contactID: contactID, campaignID: campaign.id, type: type,
-                    occurredAt: Date(timeIntervalSince1970: min(at, latest).rounded(.down))
+                    id: nextID(), contactID: contactID, campaignID: campaign.id, messageID: messageID, type: type, occurredAt: occurred
                 ))
+                return occurred
             }
             let sent = campaign.sendAt + min(random.exponential(mean: 1200), 9000)
-            event("sent", sent)
+            var message = SeedMessageRow(
+                id: messageID, contactID: contactID, campaignID: campaign.id, phone: phone, country: recipientCountry, sentAt: event("sent", sent)
+            )
+            defer { batch.messages.append(message) }
             let outcome = random.unit()
             if outcome < Self.failedShare {
-                event("failed", sent + random.between(2, 60))
+                message.failedAt = event("failed", sent + random.between(2, 60))
                 continue
             }
             guard outcome < Self.failedShare + Self.deliveredShare else { continue }
             let delivered = sent + random.between(1, 90)
-            event("delivered", delivered)
+            message.deliveredAt = event("delivered", delivered)
             guard random.chance(readChance) else { continue }
             let read = delivered + min(random.exponential(mean: 5400), 3 * Self.day)
-            event("read", read)
-            if random.chance(clickChance) { event("clicked", read + random.between(5, 900)) }
-            if random.chance(replyChance) { event("replied", read + random.between(60, 7200)) }
+            message.readAt = event("read", read)
+            if random.chance(clickChance) {
+                message.clickedAt = event("clicked", read + random.between(5, 900))
+                message.clickCount = 1
+            }
+            if random.chance(replyChance) {
+                message.repliedAt = event("replied", read + random.between(60, 7200))
+                message.replyCount = 1
+            }
         }
     }
 }

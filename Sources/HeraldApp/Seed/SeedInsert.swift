@@ -149,14 +149,41 @@ struct SeedWriter: Sendable {
             s.write(bind: l.unitPriceMinor)
         }
         try await insert(
+            sql, batch.messages,
+            head: """
+                INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, status, created_at, updated_at, cohort_at, country,
+                sent_at, delivered_at, read_at, failed_at, clicked_at, replied_at, click_count, reply_count) VALUES
+                """,
+            bindsPerRow: 17
+        ) { m, s in
+            s.seedID(m.id, kind); s.write(",")
+            s.seedID(workspaceID, kind); s.write(",")
+            s.seedID(m.campaignID, kind); s.write(",")
+            s.seedID(m.contactID, kind); s.write(",")
+            s.write(bind: m.phone); s.write(",'imported',")
+            s.write(bind: m.sentAt); s.write(",")
+            s.write(bind: m.sentAt); s.write(",")
+            s.write(bind: m.sentAt); s.write(",")
+            s.write(bind: m.country); s.write(",")
+            s.write(bind: m.sentAt); s.write(",")
+            s.seedDate(m.deliveredAt); s.write(",")
+            s.seedDate(m.readAt); s.write(",")
+            s.seedDate(m.failedAt); s.write(",")
+            s.seedDate(m.clickedAt); s.write(",")
+            s.seedDate(m.repliedAt); s.write(",")
+            s.write(bind: m.clickCount); s.write(",")
+            s.write(bind: m.replyCount)
+        }
+        try await insert(
             sql, batch.events,
-            head: "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at) VALUES ",
-            bindsPerRow: 7
+            head: "INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, message_id, type, occurred_at, source, created_at) VALUES ",
+            bindsPerRow: 8
         ) { e, s in
             s.seedID(e.id, kind); s.write(",")
             s.seedID(workspaceID, kind); s.write(",")
             s.seedID(e.contactID, kind); s.write(",")
             s.seedID(e.campaignID, kind); s.write(",")
+            s.seedID(e.messageID, kind); s.write(",")
             s.write(bind: e.type); s.write(",")
             s.write(bind: e.occurredAt); s.write(",'seed',")
             s.write(bind: e.occurredAt)
@@ -207,12 +234,31 @@ struct SeedWriter: Sendable {
                 """
             return query
         })
+        // Milestones travel as epoch seconds with NaN for "none": an array bind of optional dates is not available.
+        func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? .nan }
+        try await Self.run(sql, chunks: slices(batch.messages).map { m -> any SQLExpression in
+            func at(_ column: String) -> SQLQueryString {
+                "CASE WHEN t.\(unsafeRaw: column) = 'NaN' THEN NULL ELSE to_timestamp(t.\(unsafeRaw: column)) END"
+            }
+            let query: SQLQueryString = """
+                INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, status, created_at, updated_at, cohort_at, country,
+                    sent_at, delivered_at, read_at, failed_at, clicked_at, replied_at, click_count, reply_count)
+                SELECT t.id, \(bind: ws), t.campaign_id, t.contact_id, t.phone, 'imported', t.sent, t.sent, t.sent, t.country, t.sent,
+                    \(at("delivered")), \(at("read")), \(at("failed")), \(at("clicked")), \(at("replied")), t.clicks, t.replies
+                FROM unnest(\(bind: m.map(\.id)), \(bind: m.map(\.campaignID)), \(bind: m.map(\.contactID)), \(bind: m.map(\.phone)),
+                    \(bind: m.map(\.country)), \(bind: m.map(\.sentAt)), \(bind: m.map { seconds($0.deliveredAt) }), \(bind: m.map { seconds($0.readAt) }),
+                    \(bind: m.map { seconds($0.failedAt) }), \(bind: m.map { seconds($0.clickedAt) }), \(bind: m.map { seconds($0.repliedAt) }),
+                    \(bind: m.map(\.clickCount)), \(bind: m.map(\.replyCount)))
+                    AS t(id, campaign_id, contact_id, phone, country, sent, delivered, read, failed, clicked, replied, clicks, replies)
+                """
+            return query
+        })
         try await Self.run(sql, chunks: slices(batch.events).map { e -> any SQLExpression in
             let query: SQLQueryString = """
-                INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, type, occurred_at, source, created_at)
-                SELECT t.id, \(bind: ws), t.contact_id, t.campaign_id, t.type, t.occurred, 'seed', t.occurred
-                FROM unnest(\(bind: e.map(\.id)), \(bind: e.map(\.contactID)), \(bind: e.map(\.campaignID)), \(bind: e.map(\.type)),
-                    \(bind: e.map(\.occurredAt))) AS t(id, contact_id, campaign_id, type, occurred)
+                INSERT INTO message_events (id, workspace_id, contact_id, campaign_id, message_id, type, occurred_at, source, created_at)
+                SELECT t.id, \(bind: ws), t.contact_id, t.campaign_id, t.message_id, t.type, t.occurred, 'seed', t.occurred
+                FROM unnest(\(bind: e.map(\.id)), \(bind: e.map(\.contactID)), \(bind: e.map(\.campaignID)), \(bind: e.map(\.messageID)),
+                    \(bind: e.map(\.type)), \(bind: e.map(\.occurredAt))) AS t(id, contact_id, campaign_id, message_id, type, occurred)
                 """
             return query
         })

@@ -39,8 +39,27 @@ struct SeedEventRow: Sendable {
     var id: UUID
     var contactID: UUID
     var campaignID: UUID
+    var messageID: UUID
     var type: String
     var occurredAt: Date
+}
+
+/// A campaign message to one contact, as an import of its history stores it (status `imported`): milestones and
+/// counters are those of its events, its cohort the first of them, its country the recipient's.
+struct SeedMessageRow: Sendable {
+    var id: UUID
+    var contactID: UUID
+    var campaignID: UUID
+    var phone: String
+    var country: String
+    var sentAt: Date
+    var deliveredAt: Date?
+    var readAt: Date?
+    var failedAt: Date?
+    var clickedAt: Date?
+    var repliedAt: Date?
+    var clickCount: Int = 0
+    var replyCount: Int = 0
 }
 
 struct SeedCategoryRow: Sendable {
@@ -70,14 +89,18 @@ struct SeedBatch: Sendable {
     var contacts: [SeedContactRow] = []
     var orders: [SeedOrderRow] = []
     var lines: [SeedLineRow] = []
+    var messages: [SeedMessageRow] = []
     var events: [SeedEventRow] = []
 
     struct Counts: Sendable {
         var contacts: Int
         var orders: Int
         var lines: Int
+        var messages: Int
         var events: Int
     }
 
-    var counts: Counts { Counts(contacts: contacts.count, orders: orders.count, lines: lines.count, events: events.count) }
+    var counts: Counts {
+        Counts(contacts: contacts.count, orders: orders.count, lines: lines.count, messages: messages.count, events: events.count)
+    }
 }

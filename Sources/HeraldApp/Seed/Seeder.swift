@@ -26,6 +26,8 @@ public struct SeedSummary: Sendable {
     public let contacts: Int
     public let orders: Int
     public let orderLines: Int
+    /// Campaign messages (one per contact and campaign received), each with its events.
+    public let messages: Int
     public let events: Int
     public let categories: Int
     public let products: Int
@@ -33,7 +35,7 @@ public struct SeedSummary: Sendable {
     /// Seconds the run took, catalog included.
     public let elapsed: Double
 
-    public var rows: Int { contacts + orders + orderLines + events + categories + products + campaigns }
+    public var rows: Int { contacts + orders + orderLines + messages + events + categories + products + campaigns }
     public var rowsPerSecond: Double { elapsed > 0 ? Double(rows) / elapsed : 0 }
 }
 
@@ -55,7 +57,7 @@ public enum SeedError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Fills an empty workspace with realistic, deterministic demo data: a product catalog, past
-/// campaigns, contacts from sixteen countries, their orders with lines, and message events.
+/// campaigns, contacts from sixteen countries, their orders with lines, and the campaigns' messages with their events.
 ///
 /// The same seed, workspace name, currency, anchor and counts always produce the same rows, ids
 /// included. Contacts are written in transactions of `batchSize` contacts together with their
@@ -169,11 +171,12 @@ public struct Seeder: Sendable {
         let concurrency = database.kind == .postgres ? Self.postgresConcurrency : 1
         let database = self.database
         let batchSize = self.batchSize ?? (database.kind == .sqlite ? Self.sqliteBatchSize : Self.postgresBatchSize)
-        var done = 0, orders = 0, lines = 0, events = 0
+        var done = 0, orders = 0, lines = 0, messages = 0, events = 0
         func finished(_ batch: SeedBatch.Counts) {
             done += batch.contacts
             orders += batch.orders
             lines += batch.lines
+            messages += batch.messages
             events += batch.events
             progress(SeedProgress(contactsDone: done, contactsTotal: contacts, orders: orders, orderLines: lines, events: events, elapsed: elapsed()))
         }
@@ -210,7 +213,7 @@ public struct Seeder: Sendable {
         }
         // Planner statistics for what was just loaded: SQLite gathers none on its own and PostgreSQL's autovacuum
         // only after a while; without them segment counts read whole tables through unselective indexes.
-        let analyze: SQLQueryString = database.kind == .postgres ? "ANALYZE contacts, orders, order_lines, products, message_events" : "ANALYZE"
+        let analyze: SQLQueryString = database.kind == .postgres ? "ANALYZE contacts, orders, order_lines, products, messages, message_events" : "ANALYZE"
         try await database.transaction { sql in try await sql.raw(analyze).run() }
         // The seeded campaigns' events reach the analytics rollups through a rebuild, which any running server's
         // AnalyticsWorker (or `herald analytics rebuild`) performs.
@@ -223,7 +226,7 @@ public struct Seeder: Sendable {
             ).run()
         }
         return SeedSummary(
-            contacts: done, orders: orders, orderLines: lines, events: events, categories: plan.categories.count,
+            contacts: done, orders: orders, orderLines: lines, messages: messages, events: events, categories: plan.categories.count,
             products: plan.products.count, campaigns: plan.campaigns.count, elapsed: elapsed()
         )
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldTestSupport
 import SQLKit
+import Storage
 import Testing
 import WhatsApp
 
@@ -38,13 +39,13 @@ struct AnalyticsWorkerTests {
         }
     }
 
-    @Test("seeded history (events without messages) reaches the cells through the rebuild the seeder asks for", arguments: Engine.available)
+    @Test("seeded history (messages with their events) reaches the cells through the rebuild the seeder asks for", arguments: Engine.available)
     func seededHistory(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             let summary = try await Seeder(database: app.database, workspaceID: app.workspace.id, seed: 3).run(
                 contacts: 60, ordersPerContact: 2, eventsPerContact: 12, progress: { _ in }
             )
-            #expect(summary.events > 0)
+            #expect(summary.events > 0 && summary.messages > 0)
             let worker = AnalyticsWorker(database: app.database, logger: TestDatabase.logger)
             #expect(try await worker.rebuildDue())
             let counts = try await app.database.read { sql in
@@ -53,32 +54,89 @@ struct AnalyticsWorkerTests {
                         .decode(column: "n", as: Int.self),
                     try await sql.raw("SELECT CAST(COALESCE(SUM(sent + delivered + read + clicks + replies + failed), 0) AS BIGINT) AS n FROM analytics_cells")
                         .first()!.decode(column: "n", as: Int.self),
-                    try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id IS NOT NULL").first()!.decode(column: "n", as: Int.self)
+                    try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id IS NOT NULL").first()!.decode(column: "n", as: Int.self),
+                    try await sql.raw("SELECT COUNT(*) AS n FROM messages").first()!.decode(column: "n", as: Int.self)
                 )
             }
             #expect(counts.0 == 0, "every campaign event has its message")
             #expect(counts.1 == counts.2, "every campaign event counts once in the cells")
+            #expect(counts.3 == summary.messages)
             #expect(try await RollupRebuild(database: app.database).verify(workspaceID: app.workspace.id).isEmpty)
-            // The attached messages carry their events' milestones and counters.
-            let milestones = try await app.database.read { sql in
-                try await sql.raw(
-                    """
-                    SELECT (SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL) AS read_messages,
-                        (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'read') AS read_events,
-                        (SELECT COUNT(*) FROM messages WHERE clicked_at IS NOT NULL) AS clicked_messages,
-                        (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'clicked') AS clicked_events,
-                        (SELECT CAST(COALESCE(SUM(click_count), 0) AS BIGINT) FROM messages) AS clicks,
-                        (SELECT COUNT(*) FROM message_events WHERE type = 'clicked') AS click_events,
-                        (SELECT COUNT(*) FROM messages WHERE status = 'imported' AND (sent_at IS NULL OR cohort_at IS NULL)) AS unsent
-                    """
-                ).first()!
-            }
-            func n(_ column: String) throws -> Int { try milestones.decode(column: column, as: Int.self) }
-            #expect(try n("read_messages") == n("read_events") && n("read_events") > 0)
-            #expect(try n("clicked_messages") == n("clicked_events") && n("clicked_events") > 0)
-            #expect(try n("clicks") == n("click_events"))
-            #expect(try n("unsent") == 0)
+            try await Self.expectMilestonesMatchEvents(app.database)
         }
+    }
+
+    @Test("campaign events without messages (stored before migration 8) get them in the rebuild, with the cells a seeded message gives", arguments: Engine.available)
+    func legacyEventsAttach(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            _ = try await Seeder(database: app.database, workspaceID: app.workspace.id, seed: 3).run(
+                contacts: 60, ordersPerContact: 2, eventsPerContact: 12, progress: { _ in }
+            )
+            let worker = AnalyticsWorker(database: app.database, logger: TestDatabase.logger)
+            #expect(try await worker.rebuildDue())
+            let seeded = try await Self.cells(app.database)
+            #expect(seeded.count > 10)
+            // The same history as the events import stored it before migration 8: events alone.
+            try await app.database.transaction { sql in
+                try await sql.raw("UPDATE message_events SET message_id = NULL").run()
+                try await sql.raw("DELETE FROM messages").run()
+                try await sql.raw(
+                    "UPDATE analytics_state SET rebuild_requested_at = \(bind: Date()) WHERE workspace_id = \(bind: app.workspace.id)"
+                ).run()
+            }
+            #expect(try await worker.rebuildDue())
+            let orphans = try await app.database.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM message_events WHERE campaign_id IS NOT NULL AND message_id IS NULL").first()!
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(orphans == 0, "every campaign event has its message")
+            #expect(try await Self.cells(app.database) == seeded)
+            try await Self.expectMilestonesMatchEvents(app.database)
+        }
+    }
+
+    /// Every cell's counters, as text in key order.
+    static func cells(_ database: Database) async throws -> [String] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT campaign_id, variation_id, country, bucket, sent, delivered, read, clicked, clicks, replied, replies, failed
+                FROM analytics_cells ORDER BY campaign_id, country, bucket
+                """
+            ).all().map { row in
+                try [
+                    row.decode(column: "campaign_id", as: UUID.self).uuidString, row.decode(column: "country", as: String.self),
+                    String(row.decode(column: "bucket", as: Int64.self)),
+                ].joined(separator: " ") + ": "
+                    + ["sent", "delivered", "read", "clicked", "clicks", "replied", "replies", "failed"]
+                    .map { String(try row.decode(column: $0, as: Int64.self)) }.joined(separator: " ")
+            }
+        }
+    }
+
+    /// Messages carry their events' milestones and counters, and each has a cohort.
+    static func expectMilestonesMatchEvents(_ database: Database) async throws {
+        let milestones = try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL) AS read_messages,
+                    (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'read') AS read_events,
+                    (SELECT COUNT(*) FROM messages WHERE clicked_at IS NOT NULL) AS clicked_messages,
+                    (SELECT COUNT(DISTINCT message_id) FROM message_events WHERE type = 'clicked') AS clicked_events,
+                    (SELECT CAST(COALESCE(SUM(click_count), 0) AS BIGINT) FROM messages) AS clicks,
+                    (SELECT COUNT(*) FROM message_events WHERE type = 'clicked') AS click_events,
+                    (SELECT COUNT(*) FROM messages WHERE status = 'imported' AND (sent_at IS NULL OR cohort_at IS NULL)) AS unsent,
+                    (SELECT COUNT(*) FROM messages m WHERE m.sent_at <> (SELECT MIN(e.occurred_at) FROM message_events e WHERE e.message_id = m.id))
+                        AS cohort_off
+                """
+            ).first()!
+        }
+        func n(_ column: String) throws -> Int { try milestones.decode(column: column, as: Int.self) }
+        #expect(try n("read_messages") == n("read_events") && n("read_events") > 0)
+        #expect(try n("clicked_messages") == n("clicked_events") && n("clicked_events") > 0)
+        #expect(try n("clicks") == n("click_events"))
+        #expect(try n("unsent") == 0)
+        #expect(try n("cohort_off") == 0, "a message is sent at its first event")
     }
 
     @Test("an order placed before the read status that precedes it arrives is converted when the status is applied", arguments: Engine.available)
