@@ -5,10 +5,10 @@ import Storage
 
 struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fill an empty workspace with realistic demo contacts, orders and message events.",
+        abstract: "Fill an empty workspace with realistic demo contacts, orders, campaign messages and their events.",
         discussion: """
             Generates a product catalog (12 categories, 200 products), past campaigns, and contacts from 16 countries with \
-            orders and WhatsApp message events. Runs with the same --seed and counts into a workspace of the same name and \
+            orders, and the campaigns' WhatsApp messages with their events. Runs with the same --seed and counts into a workspace of the same name and \
             currency on the same UTC day produce identical data, ids included.
             """
     )

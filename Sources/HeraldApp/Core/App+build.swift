@@ -67,8 +67,10 @@ public func buildApplication(
     let services = AppServices(database: database, config: config)
     let router = buildRouter(services: services, config: config, web: web)
     var background: [any Service] = [DatabaseService(database: database)]
+    let schema = SchemaGate()
     if config.runWorkers {
-        background.append(
+        var workers: [any Service] = []
+        workers.append(
             JobWorker(
                 queue: services.jobs,
                 handlers: [
@@ -79,20 +81,21 @@ public func buildApplication(
                 logger: logger.with(label: "jobs")
             )
         )
-        background.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
-        background.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
-        background.append(
+        workers.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
+        workers.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
+        workers.append(
             ABTestWorker(
                 database: database, store: ABTestStore(database: database, campaigns: services.messaging.campaigns),
                 interval: config.abTestEvaluationSeconds, logger: logger.with(label: "ab-tests")
             )
         )
-        background.append(UsageMetricsWorker(store: UsageStore(database: database), logger: logger.with(label: "usage")))
-        background.append(AnalyticsWorker(database: database, logger: logger.with(label: "analytics")))
-        background.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
-        background.append(
+        workers.append(UsageMetricsWorker(store: UsageStore(database: database), logger: logger.with(label: "usage")))
+        workers.append(AnalyticsWorker(database: database, logger: logger.with(label: "analytics")))
+        workers.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
+        workers.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
         )
+        background += workers.map { AfterSchema(gate: schema, service: $0) }
     }
     background.append(contentsOf: extraServices(services))
     var app = Application(
@@ -110,6 +113,7 @@ public func buildApplication(
             let current = try await migrator.currentVersion(database)
             if current > migrator.latestVersion { throw StorageError.schemaNewerThanBinary(database: current, binary: migrator.latestVersion) }
         }
+        schema.open()
     }
     return app
 }
