@@ -111,7 +111,42 @@ public struct AnalyticsFilter: Sendable, Equatable {
     }
 
     /// The start (Unix seconds) of the series period that holds `bucket`: its local hour or local day.
-    public func seriesStart(of bucket: Int64) -> Int64 {
+    public func seriesStart(of bucket: Int64) -> Int64 { seriesClock().start(of: bucket) }
+
+    /// What finds series periods, made once per reading: a calendar made for every bucket of a year's daily series
+    /// (35,040 quarter hours) cost the 365-day overview about 100 ms (docs/benchmarks.md, "Analytics (issue 12)").
+    public func seriesClock() -> SeriesClock { SeriesClock(granularity: granularity, timeZone: timeZone) }
+
+    /// The start of every series period in range, in order (empty periods included).
+    public func seriesStarts() -> [Int64] {
+        let clock = seriesClock()
+        var starts: [Int64] = []
+        var bucket = startBucket
+        while bucket < endBucket {
+            let start = clock.start(of: bucket)
+            if starts.last != start { starts.append(start) }
+            // A local day lasts at least 23 hours (a spring-forward day), so the next one starts no sooner.
+            bucket = granularity == .day ? max(bucket + Analytics.bucketSeconds, start + 23 * 3600) : bucket + Analytics.bucketSeconds
+        }
+        return starts
+    }
+}
+
+/// The start of the series period (local hour or local day) that holds a bucket.
+public struct SeriesClock: Sendable {
+    public let granularity: AnalyticsFilter.Granularity
+    private let timeZone: TimeZone
+    private let calendar: Calendar
+
+    init(granularity: AnalyticsFilter.Granularity, timeZone: TimeZone) {
+        self.granularity = granularity
+        self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    public func start(of bucket: Int64) -> Int64 {
         let instant = Date(timeIntervalSince1970: TimeInterval(bucket))
         switch granularity {
         case .hour:
@@ -119,21 +154,7 @@ public struct AnalyticsFilter: Sendable, Equatable {
             let local = bucket + offset
             return bucket - (local - Int64((Double(local) / 3600).rounded(.down)) * 3600)
         case .day:
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = timeZone
             return Int64(calendar.startOfDay(for: instant).timeIntervalSince1970)
         }
-    }
-
-    /// The start of every series period in range, in order (empty periods included).
-    public func seriesStarts() -> [Int64] {
-        var starts: [Int64] = []
-        var bucket = startBucket
-        while bucket < endBucket {
-            let start = seriesStart(of: bucket)
-            if starts.last != start { starts.append(start) }
-            bucket += Analytics.bucketSeconds
-        }
-        return starts
     }
 }

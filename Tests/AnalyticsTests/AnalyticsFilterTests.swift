@@ -73,6 +73,21 @@ struct AnalyticsFilterTests {
     }
 
     @Test(
+        "a year of daily periods, stepped a day at a time, are those of every quarter hour in it",
+        arguments: ["America/New_York", "America/Santiago", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"]
+    )
+    func dailyStepsMatchEveryBucket(zone: String) throws {
+        let f = try parse(["from": ["2025-06-01"], "to": ["2026-05-31"], "granularity": ["day"]], TimeZone(identifier: zone)!)
+        let clock = f.seriesClock()
+        var expected: [Int64] = []
+        for bucket in stride(from: f.startBucket, to: f.endBucket, by: 900) where expected.last != clock.start(of: bucket) {
+            expected.append(clock.start(of: bucket))
+        }
+        #expect(expected.count == 365)
+        #expect(f.seriesStarts() == expected)
+    }
+
+    @Test(
         "bad values name their field",
         arguments: [
             (["from": ["2026-5-1"]], "from"), (["to": ["2026-02-30"]], "to"), (["from": ["2026-05-02"], "to": ["2026-05-01"]], "to"),

@@ -67,10 +67,11 @@ extension AnalyticsStore {
     static func series(_ rows: [TallyKey: AnalyticsTally], filter: AnalyticsFilter) -> [SeriesPoint] {
         var counts: [Int64: MetricCounts] = [:]
         var startOf: [Int64: Int64] = [:]
+        let clock = filter.seriesClock()
         for (key, t) in rows {
             guard let bucket = key.bucket else { continue }
             let start: Int64
-            if let known = startOf[bucket] { start = known } else { start = filter.seriesStart(of: bucket); startOf[bucket] = start }
+            if let known = startOf[bucket] { start = known } else { start = clock.start(of: bucket); startOf[bucket] = start }
             counts[start, default: MetricCounts()] += t.counts
         }
         return filter.seriesStarts().map { start in
