@@ -1,6 +1,8 @@
 /// Herald's schema, one migration per release step. Never edit a shipped migration: add one.
 public enum Schema {
-    public static let migrations: [Migration] = [foundation, messaging, segments, segmentIndexes, identity, abTests, money, analytics, abConversion]
+    public static let migrations: [Migration] = [
+        foundation, messaging, segments, segmentIndexes, identity, abTests, money, analytics, abConversion, integrations,
+    ]
 
     /// Workspaces, access, contacts, commerce, messaging history, segments, experiments and jobs.
     static let foundation = Migration(version: 1, name: "foundation") { d in

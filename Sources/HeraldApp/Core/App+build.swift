@@ -39,8 +39,13 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
     ReportController(analytics: AnalyticsStore(database: services.database), reports: ReportStore(database: services.database)).addRoutes(to: api)
     UsageController(store: UsageStore(database: services.database)).addRoutes(to: api)
     CurrencyRateController(store: CurrencyRateStore(database: services.database)).addRoutes(to: api)
+    IntegrationController(
+        integrations: services.integrations, hosts: services.messaging.accounts.apiHosts, http: services.messaging.httpClient,
+        publicBaseURL: services.messaging.publicBaseURL
+    ).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
+    ShopWebhookController(integrations: services.integrations).addRoutes(to: router)
     ClickController(database: services.database, web: web).addRoutes(to: router)
     PublicMediaController(media: services.messaging.media).addRoutes(to: router)
 
@@ -83,6 +88,12 @@ public func buildApplication(
         )
         workers.append(SendWorker(services: services.messaging, jobs: services.jobs, logger: logger.with(label: "send")))
         workers.append(WebhookProcessor(services: services.messaging, logger: logger.with(label: "webhooks")))
+        workers.append(
+            ShopDeliveryProcessor(
+                database: database, integrations: services.integrations, contacts: services.contacts, workspaces: services.workspaces,
+                http: services.messaging.httpClient, logger: logger.with(label: "shops")
+            )
+        )
         workers.append(
             ABTestWorker(
                 database: database, store: ABTestStore(database: database, campaigns: services.messaging.campaigns),

@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     public let messaging: MessagingServices
     /// Performance alert rules, outgoing webhooks and their outbox.
     let alerting: AlertServices
+    /// Shop connections (Shopify, WooCommerce) and their deliveries.
+    let integrations: IntegrationStore
     public var segments: SegmentService { messaging.segments }
 
     /// `config` supplies the secret key, data folder and public address the messaging parts use;
@@ -39,6 +41,7 @@ public struct AppServices: Sendable {
             inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, queryTimeLimit: config?.queryTimeLimit ?? .seconds(10),
             apiHosts: config?.allowedAPIHosts ?? .loopback
         )
+        self.integrations = IntegrationStore(database: database, secretKey: messaging.accounts.secretKey)
         self.alerting = AlertServices(database: database, secretKey: messaging.accounts.secretKey, settings: config?.alerts ?? AlertSettings())
     }
 }

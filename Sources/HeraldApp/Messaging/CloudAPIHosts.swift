@@ -52,6 +52,14 @@ public struct CloudAPIHosts: Sendable, Equatable {
 
     public func allows(_ baseURL: String) -> Bool { problem(with: baseURL) == nil }
 
+    /// Whether the operator allowed `url`'s host (and port) in `HERALD_ALLOWED_API_HOSTS`: a shop's API may be called
+    /// elsewhere than the shop's own host only there (a fake shop in tests, the demo's shop).
+    func allowsOperatorHost(_ url: URL) -> Bool {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let rawHost = url.host else { return false }
+        let host = Self.normalised(rawHost), port = url.port ?? (scheme == "https" ? 443 : 80)
+        return entries.contains { $0.host == host && ($0.port == nil || $0.port == port) }
+    }
+
     static func normalised(_ host: String) -> String {
         var host = host.lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

@@ -12,63 +12,88 @@ struct OrderStore: Sendable {
         let store = contacts
         let dialect = database.dialect
         return try await database.transaction(retryingConflicts: 3) { sql in
+            var writer = Writer(workspaceID: workspaceID)
             var saved: [Order] = []
-            var products: [String: UUID] = [:]
-            var categories: [String: UUID] = [:]
             for (order, reference, path) in orders {
                 var order = order
                 order.contactID = try await reference.resolve(sql, workspaceID: workspaceID, store: store, field: "\(path)contact", createByPhone: true)
-                let now = Date()
-                if let existing = try await sql.raw(
-                    "SELECT id FROM orders WHERE workspace_id = \(bind: workspaceID) AND external_id = \(bind: order.externalID)"
-                ).first() {
-                    order.id = try existing.decode(column: "id", as: UUID.self)
-                    try await sql.raw(
-                        """
-                        UPDATE orders SET contact_id = \(bind: order.contactID), total_minor = \(bind: order.totalMinor), currency = \(bind: order.currency),
-                            status = \(bind: order.status), ordered_at = \(bind: order.orderedAt), updated_at = \(bind: now) WHERE id = \(bind: order.id)
-                        """
-                    ).run()
-                    try await sql.raw("DELETE FROM order_lines WHERE order_id = \(bind: order.id)").run()
-                } else {
-                    try await sql.raw(
-                        """
-                        INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, ordered_at, created_at, updated_at)
-                        VALUES (\(bind: order.id), \(bind: workspaceID), \(bind: order.externalID), \(bind: order.contactID), \(bind: order.totalMinor),
-                                \(bind: order.currency), \(bind: order.status), \(bind: order.orderedAt), \(bind: now), \(bind: now))
-                        """
-                    ).run()
-                }
-                for line in order.lines {
-                    var categoryID: UUID?
-                    if let category = line.category {
-                        if let known = categories[category] {
-                            categoryID = known
-                        } else {
-                            categoryID = try await Self.category(sql, workspaceID: workspaceID, name: category)
-                            categories[category] = categoryID
-                        }
-                    }
-                    let productID: UUID
-                    if let known = products[line.productExternalID] {
-                        productID = known
-                    } else {
-                        productID = try await Self.product(sql, workspaceID: workspaceID, line: line, categoryID: categoryID)
-                        products[line.productExternalID] = productID
-                    }
-                    try await sql.raw(
-                        """
-                        INSERT INTO order_lines (id, workspace_id, order_id, product_id, quantity, unit_price_minor)
-                        VALUES (\(bind: UUID()), \(bind: workspaceID), \(bind: order.id), \(bind: productID), \(bind: line.quantity), \(bind: line.unitPriceMinor))
-                        """
-                    ).run()
-                }
-                saved.append(order)
+                saved.append(try await writer.write(order, source: "api", in: sql))
             }
-            // Each saved order converts a message, or stops converting one, in the same transaction (docs/analytics.md).
-            let delta = try await AttributionStore.reattribute(orderIDs: saved.map(\.id), workspaceID: workspaceID, dialect: dialect, in: sql)
-            try await delta.flush(dialect: dialect, in: sql)
+            try await writer.attribute(dialect: dialect, in: sql)
             return saved
+        }
+    }
+
+    /// Writes orders inside a caller's transaction (the API's upsert, a shop delivery): each order by its external id,
+    /// its lines replaced, products and categories made as they first appear; `attribute` then converts messages.
+    struct Writer {
+        let workspaceID: UUID
+        var products: [String: UUID] = [:]
+        var categories: [String: UUID] = [:]
+        var written: [UUID] = []
+
+        init(workspaceID: UUID) { self.workspaceID = workspaceID }
+
+        /// Inserts or updates the order by external id; returns it with its stored id. `refundedMinor`, when given,
+        /// replaces the stored refunded amount (shops say it; the API leaves it as it is).
+        mutating func write(_ order: Order, source: String, refundedMinor: Int64? = nil, in sql: any SQLDatabase) async throws -> Order {
+            var order = order
+            let now = Date()
+            if let existing = try await sql.raw(
+                "SELECT id FROM orders WHERE workspace_id = \(bind: workspaceID) AND external_id = \(bind: order.externalID)"
+            ).first() {
+                order.id = try existing.decode(column: "id", as: UUID.self)
+                try await sql.raw(
+                    """
+                    UPDATE orders SET contact_id = \(bind: order.contactID), total_minor = \(bind: order.totalMinor), currency = \(bind: order.currency),
+                        status = \(bind: order.status), ordered_at = \(bind: order.orderedAt), updated_at = \(bind: now),
+                        refunded_minor = COALESCE(\(bind: refundedMinor), refunded_minor) WHERE id = \(bind: order.id)
+                    """
+                ).run()
+                try await sql.raw("DELETE FROM order_lines WHERE order_id = \(bind: order.id)").run()
+            } else {
+                try await sql.raw(
+                    """
+                    INSERT INTO orders (id, workspace_id, external_id, contact_id, total_minor, currency, status, source, refunded_minor, ordered_at,
+                        created_at, updated_at)
+                    VALUES (\(bind: order.id), \(bind: workspaceID), \(bind: order.externalID), \(bind: order.contactID), \(bind: order.totalMinor),
+                            \(bind: order.currency), \(bind: order.status), \(bind: source), \(bind: refundedMinor ?? 0), \(bind: order.orderedAt),
+                            \(bind: now), \(bind: now))
+                    """
+                ).run()
+            }
+            for line in order.lines {
+                var categoryID: UUID?
+                if let category = line.category {
+                    if let known = categories[category] {
+                        categoryID = known
+                    } else {
+                        categoryID = try await OrderStore.category(sql, workspaceID: workspaceID, name: category)
+                        categories[category] = categoryID
+                    }
+                }
+                let productID: UUID
+                if let known = products[line.productExternalID] {
+                    productID = known
+                } else {
+                    productID = try await OrderStore.product(sql, workspaceID: workspaceID, line: line, categoryID: categoryID)
+                    products[line.productExternalID] = productID
+                }
+                try await sql.raw(
+                    """
+                    INSERT INTO order_lines (id, workspace_id, order_id, product_id, quantity, unit_price_minor)
+                    VALUES (\(bind: UUID()), \(bind: workspaceID), \(bind: order.id), \(bind: productID), \(bind: line.quantity), \(bind: line.unitPriceMinor))
+                    """
+                ).run()
+            }
+            written.append(order.id)
+            return order
+        }
+
+        /// Each written order converts a message, or stops converting one, in the same transaction (docs/analytics.md).
+        func attribute(dialect: Dialect, in sql: any SQLDatabase) async throws {
+            let delta = try await AttributionStore.reattribute(orderIDs: written, workspaceID: workspaceID, dialect: dialect, in: sql)
+            try await delta.flush(dialect: dialect, in: sql)
         }
     }
 
