@@ -6,6 +6,8 @@ extension Schema {
     ///   across workspaces because Shopify's `X-Shopify-Shop-Domain` header alone finds the connection.
     /// - `integration_deliveries.delivery_key` dedupes: Shopify's `X-Shopify-Webhook-Id`; for WooCommerce, whose delivery
     ///   id changes on every attempt, the topic, resource id and `date_modified_gmt`.
+    /// - `integration_syncs` is each resource's backfill (and WooCommerce's scheduled catch-up): the next page to fetch
+    ///   is saved in the transaction that applies a page, so a backfill killed half-way resumes where it stopped.
     /// - `orders.total_minor` stays what segments and attribution count, now net of refunds; `refunded_minor` says how
     ///   much was refunded, and `order_refunds` keeps each refund once by the shop's id.
     static let integrations = Migration(version: 10, name: "integrations") { d in
@@ -53,6 +55,27 @@ extension Schema {
             """,
             "CREATE INDEX integration_deliveries_pending ON integration_deliveries (processed_at, received_at)",
             "CREATE INDEX integration_deliveries_recent ON integration_deliveries (integration_id, received_at)",
+            """
+            CREATE TABLE integration_syncs (
+                id \(id) PRIMARY KEY,
+                integration_id \(id) NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+                resource TEXT NOT NULL CHECK (resource IN ('orders', 'products', 'customers', 'catchup')),
+                status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+                job_id \(id),
+                next_page TEXT,
+                pages_done INTEGER NOT NULL DEFAULT 0,
+                pages_total INTEGER,
+                items_done INTEGER NOT NULL DEFAULT 0,
+                items_failed INTEGER NOT NULL DEFAULT 0,
+                items_total INTEGER,
+                modified_after \(ts),
+                started_at \(ts) NOT NULL,
+                updated_at \(ts) NOT NULL,
+                finished_at \(ts),
+                last_error TEXT,
+                UNIQUE (integration_id, resource)
+            )
+            """,
             "ALTER TABLE orders ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0",
             """
             CREATE TABLE order_refunds (

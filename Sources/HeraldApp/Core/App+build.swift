@@ -43,6 +43,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
         integrations: services.integrations, hosts: services.messaging.accounts.apiHosts, http: services.messaging.httpClient,
         publicBaseURL: services.messaging.publicBaseURL
     ).addRoutes(to: api)
+    ShopSyncController(integrations: services.integrations, syncs: ShopSyncStore(database: services.database)).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
     ShopWebhookController(integrations: services.integrations).addRoutes(to: router)
@@ -82,6 +83,10 @@ public func buildApplication(
                     ContactImportJob(database: database, contacts: services.contacts), CampaignStartJob(services: services.messaging),
                     ABTestWinnerJob(database: database),
                     ReportJob(database: database),
+                    ShopSyncJob(
+                        database: database, integrations: services.integrations, contacts: services.contacts, workspaces: services.workspaces,
+                        http: services.messaging.httpClient, logger: logger.with(label: "shops")
+                    ),
                 ],
                 logger: logger.with(label: "jobs")
             )

@@ -16,8 +16,18 @@ struct ShopDeliveryProcessor: Service {
     let http: HTTPClient
     let logger: Logger
     let owner = "\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
-    let categories = CategoryCache()
+    let lookup: ShopCategoryLookup
     static let maxAttempts = 10
+
+    init(database: Database, integrations: IntegrationStore, contacts: ContactStore, workspaces: WorkspaceStore, http: HTTPClient, logger: Logger) {
+        self.database = database
+        self.integrations = integrations
+        self.contacts = contacts
+        self.workspaces = workspaces
+        self.http = http
+        self.logger = logger
+        self.lookup = ShopCategoryLookup(database: database, integrations: integrations, http: http, logger: logger)
+    }
 
     /// Seconds before a failed delivery is tried again: 5 s, doubling, at most 10 min (the shop may be down, or a
     /// conflicting write may clear).
@@ -124,42 +134,10 @@ struct ShopDeliveryProcessor: Service {
         }
     }
 
-    /// The categories of the delivery's products that Herald has not stored yet, asked of the shop once per product and
-    /// process; a product whose category cannot be fetched is saved without one.
+    /// The categories of the delivery's products that Herald has not stored yet.
     func productCategories(for delivery: Claimed, integration: Integration) async throws -> [String: String] {
         let isOrder = ShopifyPayload.orderTopics.contains(delivery.topic) || WooCommercePayload.orderTopics.contains(delivery.topic)
         guard isOrder, let json = try? ShopJSON(parsing: delivery.body) else { return [:] }
-        let ids = Set(json["line_items"].array.compactMap { $0["product_id"].text }.filter { $0 != "0" })
-        guard !ids.isEmpty else { return [:] }
-        let externalIDs = ids.map { integration.externalPrefix + $0 }
-        let known = try await database.read { sql in
-            try await sql.raw(
-                """
-                SELECT external_id FROM products WHERE workspace_id = \(bind: integration.workspaceID) AND external_id IN (\(binds: externalIDs))
-                    AND category_id IS NOT NULL
-                """
-            ).all().map { try $0.decode(column: "external_id", as: String.self) }
-        }
-        var found: [String: String] = [:]
-        let secrets = try await integrations.secrets(integration)
-        let client = ShopClient(integration: integration, secrets: secrets, http: http, timeout: .seconds(5))
-        for id in ids.sorted() where !known.contains(integration.externalPrefix + id) {
-            guard await categories.shouldFetch(integration: integration.id, productID: id) else { continue }
-            do {
-                if let category = try await client.category(productID: id) { found[id] = category }
-            } catch {
-                logger.notice("a product's category could not be fetched", metadata: ["product_id": "\(id)", "error": "\(error)"])
-            }
-        }
-        return found
-    }
-}
-
-/// Which products this process has asked a shop about, so each is asked once.
-actor CategoryCache {
-    private var asked: Set<String> = []
-    func shouldFetch(integration: UUID, productID: String) -> Bool {
-        if asked.count > 100_000 { asked.removeAll() }
-        return asked.insert("\(integration)/\(productID)").inserted
+        return try await lookup.categories(orders: [json], integration: integration)
     }
 }
