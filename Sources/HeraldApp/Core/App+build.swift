@@ -100,6 +100,12 @@ public func buildApplication(
             )
         )
         workers.append(
+            ShopCatchUpWorker(
+                integrations: services.integrations, syncs: ShopSyncStore(database: database), interval: config.shopCatchUpSeconds,
+                logger: logger.with(label: "shops")
+            )
+        )
+        workers.append(
             ABTestWorker(
                 database: database, store: ABTestStore(database: database, campaigns: services.messaging.campaigns),
                 interval: config.abTestEvaluationSeconds, logger: logger.with(label: "ab-tests")

@@ -26,6 +26,8 @@ public struct HeraldConfig: Sendable {
     public var segmentRefreshSeconds: Double = 300
     /// How often a running A/B test is evaluated, in seconds (design section 5).
     public var abTestEvaluationSeconds: Double = 60
+    /// How often each WooCommerce connection catches up on orders its webhooks may have missed (`HERALD_SHOP_CATCHUP_SECONDS`).
+    public var shopCatchUpSeconds: Double = 900
     /// Performance alerts: evaluation interval, grace, retry delay of outgoing webhooks, plain-http webhooks (section 7).
     public var alerts = AlertSettings()
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
@@ -140,6 +142,12 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_AB_TEST_EVALUATION_SECONDS", "must be a number of seconds from 0.1 to 3600, got '\(text)'")
             }
             config.abTestEvaluationSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_SHOP_CATCHUP_SECONDS") {
+            guard let seconds = Double(text), seconds >= 10, seconds <= 86400 else {
+                throw ConfigError("HERALD_SHOP_CATCHUP_SECONDS", "must be a number of seconds from 10 to 86400, got '\(text)'")
+            }
+            config.shopCatchUpSeconds = seconds
         }
         try resolveAlerts(&config, value: { value(nil, $0) })
         if let text = value(nil, "HERALD_QUERY_TIME_LIMIT_SECONDS") {

@@ -63,6 +63,22 @@ struct ShopSync: Sendable, Encodable {
 struct ShopSyncStore: Sendable {
     let database: Database
     static let jobKind = "shop_sync"
+    static let staleSeconds: Double = 3600
+
+    /// WooCommerce connections whose catch-up is due: never run, or last started over `interval` seconds ago.
+    func dueCatchUps(interval: Double) async throws -> [UUID] {
+        let now = Date()
+        return try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT i.id FROM integrations i LEFT JOIN integration_syncs s ON s.integration_id = i.id AND s.resource = 'catchup'
+                WHERE i.kind = 'woocommerce' AND (s.id IS NULL OR (s.status <> 'running' AND s.started_at < \(bind: now.addingTimeInterval(-interval)))
+                    OR (s.status = 'running' AND s.updated_at < \(bind: now.addingTimeInterval(-Self.staleSeconds))))
+                ORDER BY i.id LIMIT 100
+                """
+            ).all().map { try $0.decode(column: "id", as: UUID.self) }
+        }
+    }
 
     func find(integrationID: UUID, resource: ShopSync.Resource, in sql: any SQLDatabase) async throws -> ShopSync? {
         try await sql.raw(
@@ -88,7 +104,9 @@ struct ShopSyncStore: Sendable {
     func start(_ integration: Integration, resource: ShopSync.Resource, in sql: any SQLDatabase, dialect: Dialect) async throws -> (ShopSync, Bool) {
         let now = Date()
         let existing = try await find(integrationID: integration.id, resource: resource, in: sql)
-        if let existing, existing.status == "running" { return (existing, false) }
+        // A running sync whose job died on every attempt stops saying so after an hour and may be started again.
+        let stale = now.addingTimeInterval(-Self.staleSeconds)
+        if let existing, existing.status == "running", existing.updatedAt > stale { return (existing, false) }
         let jobID = UUID()
         if let existing, existing.status == "failed", existing.nextPage != nil {
             // A sync that failed part-way (the shop was down) resumes from the page it stopped at.
@@ -112,7 +130,7 @@ struct ShopSyncStore: Sendable {
                 UPDATE integration_syncs SET status = 'running', job_id = \(bind: jobID), next_page = NULL, pages_done = 0, pages_total = NULL,
                     items_done = 0, items_failed = 0, items_total = NULL, modified_after = \(bind: modifiedAfter), started_at = \(bind: now),
                     updated_at = \(bind: now), finished_at = NULL, last_error = NULL
-                WHERE id = \(bind: existing.id) AND status <> 'running' RETURNING id
+                WHERE id = \(bind: existing.id) AND (status <> 'running' OR updated_at < \(bind: stale)) RETURNING id
                 """
             ).all()
             guard !updated.isEmpty else { return (try await find(integrationID: integration.id, resource: resource, in: sql) ?? existing, false) }

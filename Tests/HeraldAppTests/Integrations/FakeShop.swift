@@ -75,7 +75,7 @@ actor FakeShop {
             let query = request.uri.queryParameters
             let perPage = Int(query["per_page"].map(String.init) ?? "10") ?? 10
             let page = Int(query["page"].map(String.init) ?? "1") ?? 1
-            await shop.log("woo \(what) page \(page)")
+            await shop.log("woo \(what) page \(page)" + (query["modified_after"].map { " modified_after=\($0)" } ?? ""))
             if let fail = await shop.failFromPage, page >= fail { return json(#"{"code":"internal_server_error"}"#, status: .internalServerError) }
             let start = (page - 1) * perPage
             let slice = items[min(start, items.count)..<min(start + perPage, items.count)]

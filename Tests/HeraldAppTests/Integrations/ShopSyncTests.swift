@@ -96,3 +96,30 @@ struct ShopSyncTests {
         }
     }
 }
+
+@Suite("Shop catch-up")
+struct ShopCatchUpTests {
+    @Test("each WooCommerce connection gets one catch-up per interval, asking for orders modified since the last one began", arguments: Engine.available)
+    func catchUp(engine: Engine) async throws {
+        let fake = FakeShop()
+        await fake.set(woo: [ShopPayloads.wooOrder(id: 41, total: "12.00")])
+        try await FakeShop.run(fake) { url in
+            try await TestApp.with(engine) { app in
+                let woo = try await ShopFixture.wooCommerce(app, shopURL: url)
+                _ = try await ShopFixture.shopify(app, shopURL: url)
+                let worker = ShopCatchUpWorker(
+                    integrations: app.services.integrations, syncs: ShopSyncStore(database: app.database), interval: 900, logger: TestDatabase.logger)
+                let second = ShopCatchUpWorker(
+                    integrations: app.services.integrations, syncs: ShopSyncStore(database: app.database), interval: 900, logger: TestDatabase.logger)
+                #expect(try await worker.startDue() == 1, "the WooCommerce connection only")
+                #expect(try await second.startDue() == 0, "another server finds it started")
+                try await ShopSyncTests().runSyncs(app)
+                #expect(try await woo.count("orders") == 1)
+                #expect(try await worker.startDue() == 0, "not due again before the interval")
+                let sync = try await app.request(.get, "/api/integrations/\(woo.integrationID)/syncs").json["data"][0]
+                #expect(sync["resource"].string == "catchup" && sync["status"].string == "done" && sync["modified_after"].string != nil)
+                #expect(await fake.requests.contains { $0.hasPrefix("woo orders page 1 modified_after=20") }, "\(await fake.requests)")
+            }
+        }
+    }
+}
