@@ -118,7 +118,8 @@ struct ShopCatchUpTests {
                 #expect(try await worker.startDue() == 0, "not due again before the interval")
                 let sync = try await app.request(.get, "/api/integrations/\(woo.integrationID)/syncs").json["data"][0]
                 #expect(sync["resource"].string == "catchup" && sync["status"].string == "done" && sync["modified_after"].string != nil)
-                #expect(await fake.requests.contains { $0.hasPrefix("woo orders page 1 modified_after=20") }, "\(await fake.requests)")
+                let requests = await fake.requests
+                #expect(requests.contains { $0.hasPrefix("woo orders page 1 modified_after=20") }, "\(requests)")
             }
         }
     }
