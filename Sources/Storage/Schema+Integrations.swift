@@ -8,6 +8,7 @@ extension Schema {
     ///   id changes on every attempt, the topic, resource id and `date_modified_gmt`.
     /// - `integration_syncs` is each resource's backfill (and WooCommerce's scheduled catch-up): the next page to fetch
     ///   is saved in the transaction that applies a page, so a backfill killed half-way resumes where it stopped.
+    /// - `contact_external_ids` holds a CRM's own id for a contact (one per source), for its contact sync.
     /// - `orders.total_minor` stays what segments and attribution count, now net of refunds; `refunded_minor` says how
     ///   much was refunded, and `order_refunds` keeps each refund once by the shop's id.
     static let integrations = Migration(version: 10, name: "integrations") { d in
@@ -76,6 +77,21 @@ extension Schema {
                 UNIQUE (integration_id, resource)
             )
             """,
+            """
+            CREATE TABLE contact_external_ids (
+                workspace_id \(id) NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                source TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                contact_id \(id) NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                created_at \(ts) NOT NULL,
+                PRIMARY KEY (workspace_id, source, external_id)
+            )
+            """,
+            "CREATE INDEX contact_external_ids_contact ON contact_external_ids (contact_id)",
+            // The CRM's activity feed reads each source in the order rows were recorded.
+            "CREATE INDEX message_events_recorded ON message_events (workspace_id, created_at)",
+            "CREATE INDEX orders_workspace_updated ON orders (workspace_id, updated_at)",
+            "CREATE INDEX consent_changes_workspace_at ON consent_changes (workspace_id, at)",
             "ALTER TABLE orders ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0",
             """
             CREATE TABLE order_refunds (

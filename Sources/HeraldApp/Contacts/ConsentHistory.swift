@@ -6,7 +6,7 @@ import SQLKit
 enum ConsentHistory {
     /// Where a change came through when it was not WhatsApp (``ConsentSource``).
     enum Channel: String, Sendable {
-        case api, `import`, console
+        case api, `import`, console, crm
     }
 
     struct Change: Sendable {

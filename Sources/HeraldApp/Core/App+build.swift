@@ -43,6 +43,7 @@ public func buildRouter(services: AppServices, config: HeraldConfig, web: WebCon
         integrations: services.integrations, hosts: services.messaging.accounts.apiHosts, http: services.messaging.httpClient,
         publicBaseURL: services.messaging.publicBaseURL
     ).addRoutes(to: api)
+    CRMController(database: services.database, contacts: services.contacts).addRoutes(to: api)
     ShopSyncController(integrations: services.integrations, syncs: ShopSyncStore(database: services.database)).addRoutes(to: api)
 
     WebhookController(database: services.database, secrets: WebhookSecrets(accounts: services.messaging.accounts)).addRoutes(to: router)
