@@ -14,9 +14,8 @@ public struct WebConsole: Sendable {
         ("/analytics", "Analytics"), ("/alerts", "Alerts"), ("/integrations", "Integrations"), ("/settings", "Settings"),
     ]
 
-    static let coming: [String: String] = [
-        "/integrations": "Shopify and WooCommerce orders and products. WhatsApp accounts are in Settings → WhatsApp.",
-    ]
+    /// Sections whose page is still to come, with what it will hold (none today).
+    static let coming: [String: String] = [:]
 
     func addRoutes(to router: Router<AppRequestContext>, services: AppServices, secureCookies: Bool) {
         let pages = WebPages(console: self, services: services, secureCookies: secureCookies)
@@ -43,6 +42,11 @@ public struct WebConsole: Sendable {
         addAnalyticsRoutes(to: router, pages: pages)
         addReportRoutes(to: router, pages: pages)
         addAlertRoutes(to: router, pages: pages)
+        router.get("integrations", use: pages.integrations)
+        router.post("integrations", use: pages.connectIntegration)
+        router.post("integrations/{id}/test", use: pages.testIntegration)
+        router.post("integrations/{id}/import/{resource}", use: pages.startIntegrationImport)
+        router.post("integrations/{id}/remove", use: pages.removeIntegration)
         for (path, _) in Self.sections where Self.coming[path] != nil {
             router.get(RouterPath(path), use: pages.comingSoon)
         }
