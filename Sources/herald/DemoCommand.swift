@@ -25,6 +25,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Contacts to generate on the first run.") var contacts = 20_000
     @Option(name: .customLong("simulator-port"), help: "Port of the WhatsApp Cloud API simulator (HERALD_SIMULATOR_PORT). Default: 9090.")
     var simulatorPortFlag: String?
+    @Option(name: .customLong("shop-port"), help: "Port of the demo's Shopify stand-in (HERALD_DEMO_SHOP_PORT). Default: 9091.")
+    var shopPortFlag: String?
 
     /// Like every command, a flag wins over its `HERALD_*` variable, which wins over the demo's default.
     var dataDirectory: String { Self.setting(dataDirectoryFlag, "HERALD_DATA_DIR") ?? "./herald-demo" }
@@ -44,6 +46,11 @@ struct Demo: AsyncParsableCommand {
             FileHandle.standardError.write(Data("herald: configuration error: HERALD_SIMULATOR_PORT must be a port from 1 to 65535, got '\(simulatorText)'\n".utf8))
             throw ExitCode(78)
         }
+        let shopText = Self.setting(shopPortFlag, "HERALD_DEMO_SHOP_PORT") ?? "9091"
+        guard let shopPort = Int(shopText), (1...65535).contains(shopPort), shopPort != simulatorPort else {
+            FileHandle.standardError.write(Data("herald: configuration error: HERALD_DEMO_SHOP_PORT must be a port from 1 to 65535 other than the simulator's, got '\(shopText)'\n".utf8))
+            throw ExitCode(78)
+        }
         if let other = ProcessInfo.processInfo.environment["HERALD_DATABASE_URL"], !other.isEmpty, !other.hasPrefix("sqlite:") {
             say("note: herald demo always runs on SQLite under its data folder; HERALD_DATABASE_URL is used by herald serve, not here")
         }
@@ -56,15 +63,20 @@ struct Demo: AsyncParsableCommand {
         config.publicURL = url
         // The demo A/B test's page should move while someone watches: look every 10 s unless told otherwise.
         if Self.setting(nil, "HERALD_AB_TEST_EVALUATION_SECONDS") == nil { config.abTestEvaluationSeconds = 10 }
-        // The demo's account points at the simulator on this machine; only that port is allowed besides Meta.
-        config.allowedAPIHosts = try CloudAPIHosts(parsing: "127.0.0.1:\(simulatorPort)")
+        // The demo's account points at the simulator on this machine, and its shop at the demo shop: only those ports
+        // are allowed besides Meta.
+        config.allowedAPIHosts = try CloudAPIHosts(parsing: "127.0.0.1:\(simulatorPort),127.0.0.1:\(shopPort)")
         let credentials: (key: String?, password: String)
         let whatsapp: (account: WhatsAppAccount, secrets: AccountSecrets)
+        let shopSecret: String
         do {
             credentials = try await prepare(database)
             guard let workspace = try await WorkspaceStore(database: database).find(name: Self.workspaceName) else { throw ExitCode.failure }
             whatsapp = try await DemoWhatsApp.ensureAccount(
                 database: database, secretKey: config.secretKey, workspaceID: workspace.id, simulatorURL: "http://127.0.0.1:\(simulatorPort)"
+            )
+            (_, shopSecret) = try await DemoShop.ensureConnection(
+                database: database, secretKey: config.secretKey, workspaceID: workspace.id, shopURL: "http://127.0.0.1:\(shopPort)"
             )
         } catch {
             await database.close()
@@ -80,6 +92,7 @@ struct Demo: AsyncParsableCommand {
               password:    \(credentials.password)
             \(credentials.key.map { "  API key:     \($0)  (shown on the first run only)\n" } ?? "")  data folder: \(dataDirectory)  (delete it to start over)
               WhatsApp:    Cloud API simulator at http://127.0.0.1:\(simulatorPort) (ground truth: /_simulator/truth)
+              shop:        a Shopify stand-in at http://127.0.0.1:\(shopPort), connected on the Integrations page
               stop with Ctrl-C
 
             """)
@@ -94,9 +107,13 @@ struct Demo: AsyncParsableCommand {
         )
         for template in DemoCatalog.templates(linkBase: url) + [DemoCatalog.abVariant(linkBase: url)] { await simulator.addTemplate(template) }
         let account = whatsapp.account
+        let shop = DemoShop(port: shopPort, webhookSecret: shopSecret)
+        let shopLogger = Logging.logger(config, label: "demo-shop")
         let app = try await buildApplication(config: config, logger: logger) { services in
             [
                 simulator.makeApplication(),
+                shop.makeApplication(logger: shopLogger),
+                DemoShopDriver(shop: shop, database: services.database, workspaceID: account.workspaceID, heraldURL: url, logger: logger),
                 DemoCampaignDriver(
                     services: services.messaging, accountID: account.id, workspaceID: account.workspaceID, logger: logger, baseURL: url,
                     report: { say($0) }

@@ -18,7 +18,7 @@ def running_demo(workdir, env_settings, flags, port, contacts=200):
     log_path = workdir / "demo.log"
     with open(log_path, "ab") as log:
         demo = subprocess.Popen(
-            [os.path.abspath(BIN), "demo", "--contacts", str(contacts), "--simulator-port", str(free_port()), *flags],
+            [os.path.abspath(BIN), "demo", "--contacts", str(contacts), "--simulator-port", str(free_port()), "--shop-port", str(free_port()), *flags],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir,
         )
     try:
@@ -59,6 +59,14 @@ def test_demo_ab_test_finds_the_better_wording(workdir):
     with running_demo(workdir, {"HERALD_PORT": str(port), "HERALD_DATA_DIR": str(workdir / "ab-data")}, [], port, contacts=8000) as log:
         key = wait_until(lambda: re.search(r"API key:\s+(\S+)", log.read_text()), 60, "the demo's API key").group(1)
         base = f"http://127.0.0.1:{port}"
+        # The demo's shop is connected, its products were imported, and its signed orders arrive as webhooks.
+        status, body = http("GET", f"{base}/api/integrations", key=key)
+        assert status == 200 and [i["shop_host"] for i in body["data"]] == ["herald-demo.myshopify.com"], body
+        shop = body["data"][0]["id"]
+        wait_until(lambda: any(d["outcome"] == "order_saved" for d in http("GET", f"{base}/api/integrations/{shop}/deliveries", key=key)[1]["data"]),
+                   120, "a demo shop order applied")
+        status, syncs = http("GET", f"{base}/api/integrations/{shop}/syncs", key=key)
+        assert [(s["resource"], s["status"]) for s in syncs["data"]] == [("products", "done")], syncs
 
         def demo_test():
             status, body = http("GET", f"{base}/api/ab-tests", key=key)
