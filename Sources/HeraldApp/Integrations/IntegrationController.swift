@@ -54,8 +54,20 @@ struct IntegrationController {
         return found
     }
 
+    /// One connection, with its deliveries counted by state (`pending` is the backlog not yet applied).
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try JSONResponse.make(view(try await find(context)))
+        let found = try await find(context)
+        struct Detail: Encodable {
+            let view: View
+            let counts: IntegrationStore.DeliveryCounts
+            func encode(to encoder: any Encoder) throws {
+                try view.encode(to: encoder)
+                enum Keys: String, CodingKey { case deliveries }
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(counts, forKey: .deliveries)
+            }
+        }
+        return try JSONResponse.make(Detail(view: view(found), counts: try await integrations.deliveryCounts(integrationID: found.id)))
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -130,6 +130,36 @@ struct IntegrationStore: Sendable {
         }
     }
 
+    /// How many deliveries a connection has had, by state: the backlog the worker has yet to apply, and outcomes.
+    struct DeliveryCounts: Sendable, Encodable {
+        var received = 0
+        var pending = 0
+        var failed = 0
+        var outcomes: [String: Int] = [:]
+    }
+
+    func deliveryCounts(integrationID: UUID) async throws -> DeliveryCounts {
+        try await database.read { sql in
+            var counts = DeliveryCounts()
+            for row in try await sql.raw(
+                """
+                SELECT outcome, CASE WHEN processed_at IS NULL THEN 1 ELSE 0 END AS pending, COUNT(*) AS n FROM integration_deliveries
+                WHERE integration_id = \(bind: integrationID) GROUP BY outcome, CASE WHEN processed_at IS NULL THEN 1 ELSE 0 END
+                """
+            ).all() {
+                let n = try row.decode(column: "n", as: Int.self)
+                counts.received += n
+                if try row.decode(column: "pending", as: Int.self) == 1 {
+                    counts.pending += n
+                } else if let outcome = try row.decode(column: "outcome", as: String?.self) {
+                    counts.outcomes[outcome, default: 0] += n
+                    if outcome == "failed" { counts.failed += n }
+                }
+            }
+            return counts
+        }
+    }
+
     struct DeliverySummary: Sendable, Encodable {
         let id: UUID
         let topic: String

@@ -116,6 +116,8 @@ struct ShopWebhookTests {
                 #expect(counts == [2, 3, 2, 1])
                 let again = try await app.request(.get, "/api/orders").json["data"].array
                 #expect(again[0]["total"].number == 39800)
+                let detail = try await app.request(.get, "/api/integrations/\(shop.integrationID)").json["deliveries"]
+                #expect(detail["received"].number == 5 && detail["pending"].number == 0 && detail["outcomes"]["order_saved"].number == 3, "\(detail)")
                 let deliveries = try await app.request(.get, "/api/integrations/\(shop.integrationID)/deliveries").json["data"].array
                 #expect(deliveries.count == 5 && deliveries[0]["outcome"].string == "order_saved")
             }
