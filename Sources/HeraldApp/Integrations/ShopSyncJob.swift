@@ -47,6 +47,8 @@ struct ShopSyncJob: JobHandler {
             let url = firstPageOrNext(sync, integration: integration)
             let page: ShopClient.Page
             do { page = try await fetch(url, client: client, logger: run.logger) } catch {
+                // A server shutting down stops the job where it is: it is resumed when its lease ends, not failed.
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 try await fail(sync, error: "\(error)", jobID: run.job.id)
                 throw APIError(.badGateway, "shop_failed", "page \(sync.pagesDone + 1) of the \(resource.rawValue) import failed: \(error)")
             }

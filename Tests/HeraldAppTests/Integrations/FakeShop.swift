@@ -19,6 +19,8 @@ actor FakeShop {
     private(set) var requests: [String] = []
     /// Pages from this one on answer 500 (nil: never).
     var failFromPage: Int?
+    /// A request for this page waits until it is cleared (a shop that is slow while the server is killed).
+    var holdPage: Int?
     static let token = "shpat_test_token"
     static let consumerKey = "ck_test", consumerSecret = "cs_test"
 
@@ -31,6 +33,7 @@ actor FakeShop {
     }
 
     func log(_ line: String) { requests.append(line) }
+    func hold(_ page: Int?) { holdPage = page }
     func count(_ prefix: String) -> Int { requests.filter { $0.hasPrefix(prefix) }.count }
 
     /// Runs the shop for the duration of `body`, which gets its base URL.
@@ -56,6 +59,7 @@ actor FakeShop {
             let offset = query["page_info"].flatMap { Int(String($0), radix: 36) } ?? 0
             let page = offset / max(limit, 1) + 1
             await shop.log("shopify orders page \(page)")
+            while await shop.holdPage == page { try? await Task.sleep(for: .milliseconds(20)) }
             if let fail = await shop.failFromPage, page >= fail { return json(#"{"errors":"Internal Server Error"}"#, status: .internalServerError) }
             let orders = await shop.shopifyOrders
             let slice = orders[min(offset, orders.count)..<min(offset + limit, orders.count)]

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Storage
 import Testing
 
 @testable import HeraldApp
@@ -65,6 +66,47 @@ struct ShopSyncTests {
                 #expect(job["status"].string == "completed", "\(job)")
                 let syncs = try await app.request(.get, "/api/integrations/\(shop.integrationID)/syncs").json["data"].array
                 #expect(syncs.count == 1 && syncs[0]["resource"].string == "orders")
+            }
+        }
+    }
+
+    @Test("a backfill whose server is killed on page 4 is taken up by another worker when its lease ends, from page 4", arguments: Engine.available)
+    func killedBackfill(engine: Engine) async throws {
+        let fake = FakeShop()
+        let orders = (1...20).map { n in
+            ShopPayloads.shopifyOrder(id: 6000 + n, phone: "+1613613\(String(format: "%04d", n))", email: "k\(n)@example.com", total: "\(n).00")
+        }
+        await fake.set(shopify: orders)
+        try await FakeShop.run(fake) { url in
+            try await TestApp.with(engine) { app in
+                let shop = try await ShopFixture.shopify(app, shopURL: url)
+                #expect(try await app.request(.post, "/api/integrations/shopify/orders").status == .accepted)
+                var job = ShopSyncJob(
+                    database: app.database, integrations: app.services.integrations, contacts: app.services.contacts,
+                    workspaces: app.services.workspaces, http: .shared, logger: TestDatabase.logger)
+                job.shopifyPageSize = 3
+                let queue = JobQueue(database: app.database, leaseSeconds: 1)
+                let first = JobWorker(queue: queue, handlers: [job], logger: TestDatabase.logger)
+                await fake.hold(4)
+                let claimed = try #require(try await queue.claim(owner: first.owner, kinds: [ShopSyncStore.jobKind]))
+                let killed = Task { await first.execute(claimed, handler: job) }
+                while await fake.count("shopify orders page 4") == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                killed.cancel()
+                await killed.value
+                await fake.hold(nil)
+                let stopped = try await app.request(.get, "/api/integrations/shopify/orders").json
+                #expect(stopped["status"].string == "running" && stopped["pages_done"].number == 3, "a killed import is not failed: \(stopped)")
+                #expect(try await shop.count("orders") == 9)
+
+                try await Task.sleep(for: .milliseconds(1100))
+                let second = JobWorker(queue: queue, handlers: [job], logger: TestDatabase.logger)
+                let again = try #require(try await queue.claim(owner: second.owner, kinds: [ShopSyncStore.jobKind]), "the lease ended")
+                #expect(again.id == claimed.id && again.attempts == 2)
+                await second.execute(again, handler: job)
+                let done = try await app.request(.get, "/api/integrations/shopify/orders").json
+                #expect(done["status"].string == "done" && done["pages_done"].number == 7 && done["items_done"].number == 20, "\(done)")
+                #expect(try await shop.count("orders") == 20)
+                #expect(await fake.count("shopify orders page 3") == 1, "pages applied before the kill are not fetched again")
             }
         }
     }
