@@ -60,7 +60,7 @@ extension WebPages {
         return [
             "resource": resource.rawValue, "label": label, "status": sync.status, "canStart": canStart && sync.status != "running",
             "progress": total.map { ["done": sync.pagesDone, "total": max($0, 1)] as [String: Any] } ?? false,
-            "pages": sync.pagesDone, "pagesTotal": sync.pagesTotal.map(String.init) ?? "?", "items": sync.itemsDone, "failedItems": sync.itemsFailed,
+            "pages": sync.pagesDone, "pagesTotal": total.map(String.init) ?? "?", "items": sync.itemsDone, "failedItems": sync.itemsFailed,
             "error": present(sync.lastError), "finished": sync.finishedAt.map(when) ?? "", "resume": sync.status == "failed",
         ]
     }
