@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -172,9 +173,9 @@ def main():
 
         orders, cursor = [], None
         while True:
-            page = call("GET", base + "/api/orders?limit=1000" + (f"&cursor={cursor}" if cursor else ""), None, key)
+            page = call("GET", base + "/api/orders?limit=1000" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else ""), None, key)
             orders += page["data"]
-            cursor = page["next_cursor"]
+            cursor = page.get("next_cursor")
             if not cursor:
                 break
         expected = {f"{DOMAIN}/{7_000_000 + n}": round((10 + n + (n % 100) / 100) * 100) for n in range(args.orders)}
