@@ -65,13 +65,19 @@ final class TimedReader: Sendable {
             let running = NIOLockedValueBox(true)
             let interrupted = NIOLockedValueBox(false)
             let handle = Self.rawHandle(of: connection)
+            // An interrupt reaches only statements already running: on a busy machine the read may not have started
+            // its statement by the deadline, so the watchdog interrupts again every 50 ms until the read ends.
             let watchdog = Task {
                 try? await Task.sleep(until: deadline, clock: .continuous)
-                guard !Task.isCancelled else { return }
-                running.withLockedValue { stillRunning in
-                    guard stillRunning, let handle else { return }
-                    interrupted.withLockedValue { $0 = true }
-                    sqlite_nio_sqlite3_interrupt(handle)
+                while !Task.isCancelled {
+                    let fired = running.withLockedValue { stillRunning -> Bool in
+                        guard stillRunning, let handle else { return false }
+                        interrupted.withLockedValue { $0 = true }
+                        sqlite_nio_sqlite3_interrupt(handle)
+                        return true
+                    }
+                    guard fired else { return }
+                    try? await Task.sleep(for: .milliseconds(50))
                 }
             }
             defer {

@@ -63,7 +63,7 @@ def test_demo_ab_test_finds_the_better_wording(workdir):
         status, body = http("GET", f"{base}/api/integrations", key=key)
         assert status == 200 and [i["shop_host"] for i in body["data"]] == ["herald-demo.myshopify.com"], body
         shop = body["data"][0]["id"]
-        wait_until(lambda: any(d["outcome"] == "order_saved" for d in http("GET", f"{base}/api/integrations/{shop}/deliveries", key=key)[1]["data"]),
+        wait_until(lambda: any(d.get("outcome") == "order_saved" for d in http("GET", f"{base}/api/integrations/{shop}/deliveries", key=key)[1]["data"]),
                    120, "a demo shop order applied")
         status, syncs = http("GET", f"{base}/api/integrations/{shop}/syncs", key=key)
         assert [(s["resource"], s["status"]) for s in syncs["data"]] == [("products", "done")], syncs
