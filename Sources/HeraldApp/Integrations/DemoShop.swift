@@ -116,6 +116,7 @@ public struct DemoShopDriver: Service {
     let logger: Logger
     var interval: Duration = .seconds(20)
     var count = 12
+    var startDelay: Duration = .seconds(5)
 
     public init(shop: DemoShop, database: Database, workspaceID: UUID, heraldURL: String, logger: Logger) {
         self.shop = shop
@@ -128,7 +129,7 @@ public struct DemoShopDriver: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var generator = SystemRandomNumberGenerator()
-            try? await Task.sleep(for: .seconds(5))
+            try? await Task.sleep(for: startDelay)
             for n in 0..<count where !Task.isCancelled {
                 do {
                     let buyers = try await database.read { sql in
@@ -153,6 +154,8 @@ public struct DemoShopDriver: Service {
                 try? await Task.sleep(for: interval)
             }
         }
+        // A service that returns ends the whole service group: after its last order the shop waits for shutdown.
+        try? await gracefulShutdown()
     }
 
     func post(_ body: String, topic: String) async throws {
