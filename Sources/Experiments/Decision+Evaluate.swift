@@ -1,7 +1,12 @@
 extension Decision {
     /// Evaluates a look. `previous` are the always-valid p-values stored at the last look (empty at the first);
     /// `atHorizon` is true once the planned duration has ended and every test message has had its window.
-    public init(arms: [ArmCounts], policy: DecisionPolicy = DecisionPolicy(), previous: [AlwaysValidPValue] = [], atHorizon: Bool = false) {
+    /// `unsent` counts the test's messages still queued or being sent: while there are any, a mismatch of the arms'
+    /// sizes is not yet evidence that something is broken, so the verdict waits for them.
+    public init(
+        arms: [ArmCounts], policy: DecisionPolicy = DecisionPolicy(), previous: [AlwaysValidPValue] = [], atHorizon: Bool = false,
+        unsent: Int = 0
+    ) {
         precondition(arms.count >= 2, "a test has a control and at least one variation")
         precondition(previous.isEmpty || previous.count == arms.count - 1, "one stored p-value per treatment")
         let control = arms[0].proportion
@@ -32,7 +37,7 @@ extension Decision {
 
         let verdict: Verdict
         if sampleRatio.isMismatch(threshold: policy.sampleRatioThreshold) {
-            verdict = .sampleRatioMismatch
+            verdict = unsent > 0 ? .awaitingSends : .sampleRatioMismatch
         } else if !enoughData {
             verdict = atHorizon ? .inconclusive : .notEnoughData
         } else if let best = comparisons.filter({ $0.isSignificant && $0.difference > 0 }).max(by: { $0.difference < $1.difference }) {

@@ -15,6 +15,10 @@ extension Decision {
             let counts = list(decision.sampleRatio.observed.map { $0.formatted() })
             return "The variations received \(counts) messages, which does not match their planned shares "
                 + "(\(pText(decision.sampleRatio.pValue))): assignment or counting looks broken, so no winner is declared until it is explained."
+        case .awaitingSends:
+            let counts = list(decision.sampleRatio.observed.map { $0.formatted() })
+            return "The variations have been sent \(counts) messages so far, which does not match their planned shares, "
+                + "and some are still being sent: nothing is decided until every test message has been sent."
         case .notEnoughData:
             let fewest = decision.arms.map(\.exposed).min() ?? 0
             return "Not enough data yet: every variation needs \(policy.minimumPerArm) messages whose outcome window has passed "

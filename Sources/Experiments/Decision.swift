@@ -8,6 +8,9 @@ public struct Decision: Sendable, Hashable, Codable {
         case notEnoughData
         /// The arms' sizes do not match their planned shares: something is broken, decide nothing.
         case sampleRatioMismatch
+        /// The arms' sizes do not match their shares yet, but some of their messages are still queued or being sent
+        /// (a batch held by a server that stopped, say): decide nothing until the sends have settled.
+        case awaitingSends
         /// No arm is clearly better yet; keep sending and look again.
         case keepGoing
         /// This arm (an index into `arms`) is the winner.

@@ -63,6 +63,20 @@ struct DecisionTests {
         #expect(decision.explanation.contains("no winner is declared"))
     }
 
+    @Test("a mismatch while messages are still being sent waits for them instead of failing the test")
+    func mismatchWhileSending() {
+        let skewed = [
+            ArmCounts(name: "A", share: 0.5, exposed: 540, successes: 60, assigned: 540),
+            ArmCounts(name: "B", share: 0.5, exposed: 360, successes: 40, assigned: 360),
+        ]
+        let sending = Decision(arms: skewed, policy: policy, unsent: 180)
+        #expect(sending.sampleRatio.isMismatch(threshold: policy.sampleRatioThreshold))
+        #expect(sending.verdict == .awaitingSends)
+        #expect(sending.explanation.contains("still being sent"))
+        // Once nothing is left to send, the same counts are a mismatch.
+        #expect(Decision(arms: skewed, policy: policy, unsent: 0).verdict == .sampleRatioMismatch)
+    }
+
     @Test("with two treatments Holm's correction holds back a p-value that alone would pass")
     func holm() {
         let decision = Decision(arms: arms([500, 600, 500]), policy: policy)

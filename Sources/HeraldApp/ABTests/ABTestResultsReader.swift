@@ -54,7 +54,7 @@ struct ABTestResultsReader: Sendable {
                 ArmCounts(name: variation.name, share: Double(variation.share) / 100, exposed: tally.exposed, successes: tally.successes, assigned: tally.sent)
             }
             let previous = test.variations.dropFirst().map { AlwaysValidPValue(value: stored.alwaysValidP[$0.id] ?? 1) }
-            decision = Decision(arms: arms, policy: policy, previous: previous, atHorizon: atHorizon)
+            decision = Decision(arms: arms, policy: policy, previous: previous, atHorizon: atHorizon, unsent: pending)
         }
         var results = ABTestResults(
             asOf: now,
@@ -116,7 +116,7 @@ struct ABTestResultsReader: Sendable {
                 return .init(state: "not_enough_data", variationId: nil, explanation: "No message has had its outcome window yet.")
             }
             switch decision.verdict {
-            case .notEnoughData: return .init(state: "not_enough_data", variationId: nil, explanation: decision.explanation)
+            case .notEnoughData, .awaitingSends: return .init(state: "not_enough_data", variationId: nil, explanation: decision.explanation)
             case .sampleRatioMismatch: return .init(state: "srm_failed", variationId: nil, explanation: decision.explanation)
             case .keepGoing: return .init(state: "keep_going", variationId: nil, explanation: decision.explanation)
             case .inconclusive: return .init(state: "inconclusive", variationId: nil, explanation: decision.explanation)

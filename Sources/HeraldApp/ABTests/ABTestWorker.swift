@@ -133,7 +133,7 @@ struct ABTestWorker: Service {
     static func verdict(_ test: ABTest, decision: Decision, atHorizon: Bool) -> ABTestVerdictRecord? {
         let leader = test.variations[decision.leader].id
         switch decision.verdict {
-        case .notEnoughData, .keepGoing:
+        case .notEnoughData, .keepGoing, .awaitingSends:
             return nil
         case .sampleRatioMismatch:
             let sent = decision.sampleRatio.observed.map(String.init).joined(separator: " / ")
