@@ -2,6 +2,7 @@
 public enum Schema {
     public static let migrations: [Migration] = [
         foundation, messaging, segments, segmentIndexes, identity, abTests, money, analytics, abConversion, integrations,
+        audienceChanges,
     ]
 
     /// Workspaces, access, contacts, commerce, messaging history, segments, experiments and jobs.

@@ -211,6 +211,11 @@ public struct Seeder: Sendable {
             if let pending { _ = await pending.value }
             throw error
         }
+        // The triggers logged every seeded row for the audience index; an index is built from the tables themselves,
+        // so those rows only cost space and would make every index of the workspace look stale until pruned.
+        _ = try await database.transaction { sql in
+            try await sql.raw("DELETE FROM audience_changes WHERE workspace_id = \(bind: workspaceID)").run()
+        }
         // Planner statistics for what was just loaded: SQLite gathers none on its own and PostgreSQL's autovacuum
         // only after a while; without them segment counts read whole tables through unselective indexes.
         let analyze: SQLQueryString = database.kind == .postgres ? "ANALYZE contacts, orders, order_lines, products, messages, message_events" : "ANALYZE"

@@ -1,0 +1,21 @@
+import SQLKit
+
+extension Database {
+    /// Runs several reads that must see one state of the database: in a read-only transaction on the reader's
+    /// connection (SQLite's WAL snapshot; PostgreSQL's `REPEATABLE READ`), so a write that commits meanwhile is in
+    /// none of them or, on SQLite, in all of them.
+    public func consistentRead<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let begin: SQLQueryString = kind == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN DEFERRED"
+        return try await read { sql in
+            try await sql.raw(begin).run()
+            do {
+                let result = try await body(sql)
+                try await Self.runEvenIfCancelled("COMMIT", on: sql)
+                return result
+            } catch {
+                try? await Self.runEvenIfCancelled("ROLLBACK", on: sql)
+                throw error
+            }
+        }
+    }
+}
