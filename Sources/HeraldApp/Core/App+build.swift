@@ -115,6 +115,7 @@ public func buildApplication(
         workers.append(UsageMetricsWorker(store: UsageStore(database: database), logger: logger.with(label: "usage")))
         workers.append(AnalyticsWorker(database: database, logger: logger.with(label: "analytics")))
         workers.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
+        workers.append(AudienceLogPruner(index: services.segments.index, logger: logger.with(label: "segments")))
         workers.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
         )

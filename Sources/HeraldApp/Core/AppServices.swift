@@ -39,7 +39,7 @@ public struct AppServices: Sendable {
             dataDirectory: config?.dataDirectory ?? NSTemporaryDirectory() + "herald-\(UUID().uuidString)",
             httpClient: httpClient, publicBaseURL: config?.publicBaseURL ?? "http://127.0.0.1:8080",
             inDoubtSeconds: config?.sendInDoubtSeconds ?? 600, queryTimeLimit: config?.queryTimeLimit ?? .seconds(10),
-            apiHosts: config?.allowedAPIHosts ?? .loopback
+            apiHosts: config?.allowedAPIHosts ?? .loopback, audienceIndex: config?.audienceIndex ?? .fromEnvironment()
         )
         self.integrations = IntegrationStore(database: database, secretKey: messaging.accounts.secretKey)
         self.alerting = AlertServices(database: database, secretKey: messaging.accounts.secretKey, settings: config?.alerts ?? AlertSettings())

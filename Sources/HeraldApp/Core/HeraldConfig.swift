@@ -28,6 +28,8 @@ public struct HeraldConfig: Sendable {
     public var abTestEvaluationSeconds: Double = 60
     /// How often each WooCommerce connection catches up on orders its webhooks may have missed (`HERALD_SHOP_CATCHUP_SECONDS`).
     public var shopCatchUpSeconds: Double = 900
+    /// The in-memory audience index (`HERALD_AUDIENCE_INDEX` on or off, `HERALD_AUDIENCE_INDEX_MEMORY_MB`).
+    public var audienceIndex = AudienceIndexService.Settings()
     /// Performance alerts: evaluation interval, grace, retry delay of outgoing webhooks, plain-http webhooks (section 7).
     public var alerts = AlertSettings()
     /// How often the dynamic parts of sending (scheduler, recovery) look for work, in seconds.
@@ -148,6 +150,19 @@ extension HeraldConfig {
                 throw ConfigError("HERALD_SHOP_CATCHUP_SECONDS", "must be a number of seconds from 10 to 86400, got '\(text)'")
             }
             config.shopCatchUpSeconds = seconds
+        }
+        if let text = value(nil, "HERALD_AUDIENCE_INDEX") {
+            switch text.lowercased() {
+            case "on", "true", "1", "yes": config.audienceIndex.enabled = true
+            case "off", "false", "0", "no": config.audienceIndex.enabled = false
+            default: throw ConfigError("HERALD_AUDIENCE_INDEX", "must be on or off, got '\(text)'")
+            }
+        }
+        if let text = value(nil, "HERALD_AUDIENCE_INDEX_MEMORY_MB") {
+            guard let megabytes = Int(text), megabytes >= 1, megabytes <= 1_048_576 else {
+                throw ConfigError("HERALD_AUDIENCE_INDEX_MEMORY_MB", "must be a whole number of megabytes from 1 to 1048576, got '\(text)'")
+            }
+            config.audienceIndex.memoryBudgetBytes = megabytes << 20
         }
         try resolveAlerts(&config, value: { value(nil, $0) })
         if let text = value(nil, "HERALD_QUERY_TIME_LIMIT_SECONDS") {

@@ -26,7 +26,7 @@ public struct MessagingServices: Sendable {
 
     public init(
         database: Database, secretKey: SecretKey, dataDirectory: String, httpClient: HTTPClient, publicBaseURL: String, inDoubtSeconds: Double,
-        queryTimeLimit: Duration = .seconds(10), apiHosts: CloudAPIHosts = .metaOnly
+        queryTimeLimit: Duration = .seconds(10), apiHosts: CloudAPIHosts = .metaOnly, audienceIndex: AudienceIndexService.Settings = .init()
     ) {
         self.database = database
         self.queryTimeLimit = queryTimeLimit
@@ -36,7 +36,7 @@ public struct MessagingServices: Sendable {
         self.media = MediaStore(database: database, dataDirectory: dataDirectory)
         self.rates = RateStore(database: database)
         self.alerts = AlertStore(database: database)
-        self.segments = SegmentService(database: database, queryTimeLimit: queryTimeLimit)
+        self.segments = SegmentService(database: database, queryTimeLimit: queryTimeLimit, index: audienceIndex)
         self.httpClient = httpClient
         self.publicBaseURL = publicBaseURL
         self.inDoubtSeconds = inDoubtSeconds

@@ -74,8 +74,7 @@ struct SegmentController {
         let workspace = try await segments.workspace(context.access.workspaceID)
         let problems = workspace.validate(rules, segmentID: segmentID)
         guard problems.isEmpty else { throw SegmentRulesInput.invalid(problems) }
-        let evaluator: SQLSegmentEvaluator
-        do { evaluator = try workspace.evaluator(rules, database: segments.limitedReads) } catch { throw SegmentRulesInput.invalid(error.problems) }
+        let evaluator = try await segments.liveEvaluator(rules, in: workspace)
         async let count = evaluator.count()
         let ids = limit > 0 ? try await evaluator.page(after: nil, limit: limit) : []
         let total = try await count
@@ -84,10 +83,15 @@ struct SegmentController {
             let count: Int
             let contacts: [ContactSummary]
             let took_ms: Double
+            /// `index` when the audience index answered, `sql` when the database did.
+            let engine: String
             let rules: RuleNode
         }
-        let took = (SegmentStore.milliseconds(ContinuousClock.now - started) * 10).rounded() / 10
-        return try JSONResponse.make(Answer(count: total, contacts: contacts, took_ms: took, rules: rules))
+        let elapsed = ContinuousClock.now - started
+        if evaluator is IndexSegmentEvaluator { segments.index.recordEvaluation(seconds: elapsed / .seconds(1)) }
+        let took = (SegmentStore.milliseconds(elapsed) * 10).rounded() / 10
+        let engine = evaluator is IndexSegmentEvaluator ? "index" : "sql"
+        return try JSONResponse.make(Answer(count: total, contacts: contacts, took_ms: took, engine: engine, rules: rules))
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -183,7 +187,7 @@ struct SegmentController {
             }
             after = id
         }
-        let members = try segments.members(of: segment, in: try await segments.workspace(segment.workspaceID))
+        let members = try await segments.members(of: segment, in: try await segments.workspace(segment.workspaceID))
         let ids = try await members.page(after: after, limit: limit)
         let data = try await database.read { sql in try await ContactSummary.load(ids, workspaceID: segment.workspaceID, in: sql) }
         struct Page: Encodable {

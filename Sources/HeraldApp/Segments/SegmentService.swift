@@ -77,11 +77,36 @@ public struct SegmentService: Sendable {
     let store: SegmentStore
     /// Previews, which anyone with access can make arbitrarily expensive, read through this view: stopped past the limit.
     let limitedReads: Database
+    /// This server's audience indexes, which answer previews and member lists while they are current.
+    public let index: AudienceIndexService
 
-    public init(database: Database, queryTimeLimit: Duration = .seconds(10)) {
+    public init(database: Database, queryTimeLimit: Duration = .seconds(10), index: AudienceIndexService.Settings = .init()) {
         self.database = database
         self.store = SegmentStore(database: database)
         self.limitedReads = database.withReadTimeLimit(queryTimeLimit)
+        self.index = AudienceIndexService(database: database, settings: index)
+    }
+
+    /// The evaluator of a preview or a member list: the audience index when the workspace's snapshot reflects every
+    /// logged change and the rules need nothing it lacks (a static segment's stored members), else SQL within the
+    /// query time limit. Rules are validated by the caller.
+    func liveEvaluator(_ rules: RuleNode, in workspace: SegmentWorkspace, now: Date = Date()) async throws -> any SegmentEvaluator {
+        if index.isEnabled,
+            IndexSegmentEvaluator.supports(rules, catalog: workspace.catalog, isSnapshot: workspace.isSnapshot, segmentRules: workspace.segmentRules),
+            let snapshot = await index.currentSnapshot(for: workspace.workspaceID, now: now)
+        {
+            do {
+                return try IndexSegmentEvaluator(
+                    snapshot: snapshot, rules: rules, catalog: workspace.catalog, now: now, timeZone: workspace.timeZone,
+                    currencyMinorUnits: workspace.minorUnits, segmentRules: workspace.segmentRules, isSnapshot: workspace.isSnapshot
+                )
+            } catch let problems as RuleProblems {
+                throw SegmentRulesInput.invalid(problems.problems)
+            } catch {
+                // Rules the index cannot answer are answered by SQL below.
+            }
+        }
+        do { return try workspace.evaluator(rules, database: limitedReads, now: now) } catch { throw SegmentRulesInput.invalid(error.problems) }
     }
 
     func workspace(_ workspaceID: UUID) async throws -> SegmentWorkspace {
@@ -111,13 +136,13 @@ public struct SegmentService: Sendable {
 
     /// The members of a saved segment right now, as people browse them: the snapshot of a static one, fresh rules for a
     /// dynamic one, read within the query time limit.
-    func members(of segment: Segment, in workspace: SegmentWorkspace, now: Date = Date()) throws -> any SegmentEvaluator {
+    func members(of segment: Segment, in workspace: SegmentWorkspace, now: Date = Date()) async throws -> any SegmentEvaluator {
         switch segment.kind {
         case .static: return SnapshotSegmentEvaluator(database: limitedReads, workspaceID: segment.workspaceID, segmentID: segment.id)
         case .dynamic:
-            do { return try workspace.evaluator(segment.rules, database: limitedReads, now: now) } catch {
-                throw SegmentRulesInput.invalid(error.problems)
-            }
+            let problems = workspace.validate(segment.rules)
+            guard problems.isEmpty else { throw SegmentRulesInput.invalid(problems) }
+            return try await liveEvaluator(segment.rules, in: workspace, now: now)
         }
     }
 
