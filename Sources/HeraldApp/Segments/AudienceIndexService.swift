@@ -8,10 +8,12 @@ import Storage
 /// This server's audience indexes, one per workspace, built from the database on first use
 /// (docs/design-audience-index.md).
 ///
-/// A snapshot answers only while the change log shows nothing new for its workspace since it was read; otherwise
-/// the caller uses SQL and a rebuild starts in the background (at most one per workspace, and not more often than
-/// three times its last build took). Every server checks the shared log, so a write through another server is
-/// seen at the next count. A workspace whose snapshot would pass the memory budget stays on SQL, with one log line.
+/// Before answering, an index reads the change log (`audience_changes`, shared by every server) past its position and
+/// re-reads the contacts logged since, whole, into a delta that supersedes their rows in the base snapshot; the log and
+/// those rows come from one consistent read, so an answer reflects every write committed before it began, through any
+/// server. A change to the whole workspace (a product's category), a delta past ``Settings/maxDeltaContacts`` or a
+/// failed read starts a rebuild in the background and answers from SQL until it is done, as does a workspace that
+/// would pass the memory budget (with one log line).
 public actor AudienceIndexService {
     public struct Settings: Sendable {
         public var enabled: Bool
@@ -19,11 +21,14 @@ public actor AudienceIndexService {
         public var memoryBudgetBytes: Int
         /// How long change log rows are kept.
         public var logRetention: TimeInterval
+        /// Changed contacts a delta may hold before the base is rebuilt.
+        public var maxDeltaContacts: Int
 
-        public init(enabled: Bool = true, memoryBudgetBytes: Int = 1 << 30, logRetention: TimeInterval = 3600) {
+        public init(enabled: Bool = true, memoryBudgetBytes: Int = 1 << 30, logRetention: TimeInterval = 3600, maxDeltaContacts: Int = 5000) {
             self.enabled = enabled
             self.memoryBudgetBytes = memoryBudgetBytes
             self.logRetention = logRetention
+            self.maxDeltaContacts = maxDeltaContacts
         }
 
         /// The defaults with `HERALD_AUDIENCE_INDEX=off` honoured: for services made without a configuration (tests
@@ -35,9 +40,14 @@ public actor AudienceIndexService {
     }
 
     struct Entry {
-        var snapshot: AudienceSnapshot?
+        var base: AudienceSnapshot?
+        var view: AudienceView?
         var position: AudienceLogPosition?
+        var changed: Set<UUID> = []
+        /// Bumped by every rebuild, so a catch-up begun on an older base is dropped.
+        var generation = 0
         var building = false
+        var catchingUp: Task<AudienceView?, Never>?
         var lastBuildSeconds: Double = 0
         var lastBuildEnded: Date?
         /// Set when the workspace did not fit the budget: no rebuild is tried before this.
@@ -58,30 +68,78 @@ public actor AudienceIndexService {
 
     public nonisolated var isEnabled: Bool { settings.enabled }
 
-    /// The workspace's snapshot if it reflects every change logged so far; nil (and a rebuild is started) otherwise.
-    public func currentSnapshot(for workspaceID: UUID, now: Date = Date()) async -> AudienceSnapshot? {
+    /// The workspace's index brought up to the change log, or nil (answer with SQL; a rebuild is started if due).
+    public func currentView(for workspaceID: UUID, now: Date = Date()) async -> AudienceView? {
         guard settings.enabled else { return nil }
-        let entry = entries[workspaceID] ?? Entry()
-        if let snapshot = entry.snapshot, let position = entry.position {
-            do {
-                if try await position.isCurrent(workspaceID: workspaceID, in: database) {
-                    metrics.answered.increment()
-                    return snapshot
-                }
-            } catch {
-                logger.warning("audience index: the change log could not be read", metadata: ["error": "\(error)"])
-            }
+        guard let entry = entries[workspaceID], entry.view != nil else {
+            metrics.fellBack.increment()
+            startBuildIfDue(workspaceID, now: now)
+            return nil
         }
-        metrics.fellBack.increment()
-        startBuildIfDue(workspaceID, now: now)
-        return nil
+        // One catch-up at a time per workspace; callers meanwhile wait for its answer.
+        if let running = entry.catchingUp { return await running.value }
+        let task = Task { await self.catchUp(workspaceID) }
+        entries[workspaceID]?.catchingUp = task
+        let view = await task.value
+        entries[workspaceID]?.catchingUp = nil
+        if view == nil {
+            metrics.fellBack.increment()
+            startBuildIfDue(workspaceID, now: now)
+        } else {
+            metrics.answered.increment()
+        }
+        return view
+    }
+
+    /// The base snapshot of the workspace's current view, if any (for tests).
+    public func currentSnapshot(for workspaceID: UUID, now: Date = Date()) async -> AudienceSnapshot? {
+        await currentView(for: workspaceID, now: now)?.base
+    }
+
+    /// Reads the log past the entry's position and the changed contacts' rows; nil when the index cannot answer.
+    private func catchUp(_ workspaceID: UUID) async -> AudienceView? {
+        guard let entry = entries[workspaceID], let base = entry.base, let position = entry.position, let view = entry.view else { return nil }
+        let generation = entry.generation, changedBefore = entry.changed, limit = settings.maxDeltaContacts
+        let dialect = database.dialect
+        do {
+            let result = try await database.consistentRead { sql -> (AudienceLogTail, AudienceSnapshot?, Set<UUID>) in
+                let tail = try await position.tail(workspaceID: workspaceID, limit: limit * 4, in: sql)
+                let changed = changedBefore.union(tail.contacts)
+                guard !tail.isEmpty, !tail.wholeWorkspace, changed.count <= limit else { return (tail, nil, changed) }
+                let delta = try await AudienceSnapshot.build(in: sql, dialect: dialect, workspaceID: workspaceID, contacts: Array(changed))
+                return (tail, delta, changed)
+            }
+            let (tail, delta, changed) = result
+            if tail.isEmpty { return view }
+            guard let delta else {
+                logger.debug("audience index: too many changes for a delta; rebuilding", metadata: ["workspace_id": "\(workspaceID)"])
+                invalidate(workspaceID)
+                return nil
+            }
+            let updated = AudienceView(base: base, delta: delta, changed: changed)
+            guard entries[workspaceID]?.generation == generation else { return nil }
+            entries[workspaceID]?.view = updated
+            entries[workspaceID]?.position = tail.position
+            entries[workspaceID]?.changed = changed
+            metrics.applied.increment(by: tail.changes)
+            return updated
+        } catch {
+            logger.warning("audience index: the change log could not be applied", metadata: ["error": "\(error)"])
+            invalidate(workspaceID)
+            return nil
+        }
+    }
+
+    /// Drops the workspace's view (it answers with SQL) so that the next question starts a rebuild.
+    private func invalidate(_ workspaceID: UUID) {
+        entries[workspaceID]?.view = nil
     }
 
     /// Builds (or rebuilds) a workspace's snapshot now and waits for it: for the bench and for tests.
     @discardableResult
     public func build(_ workspaceID: UUID) async throws -> AudienceSnapshot? {
         try await rebuild(workspaceID)
-        return entries[workspaceID]?.snapshot
+        return entries[workspaceID]?.base
     }
 
     private func startBuildIfDue(_ workspaceID: UUID, now: Date) {
@@ -110,7 +168,9 @@ public actor AudienceIndexService {
             entry.building = false
             entry.lastBuildSeconds = seconds
             entry.lastBuildEnded = Date()
-            let others = entries.filter { $0.key != workspaceID }.values.compactMap(\.snapshot).reduce(0) { $0 + $1.estimatedBytes }
+            entry.generation += 1
+            entry.changed = []
+            let others = entries.filter { $0.key != workspaceID }.values.compactMap(\.base).reduce(0) { $0 + $1.estimatedBytes }
             if others + snapshot.estimatedBytes > settings.memoryBudgetBytes {
                 if entry.refusedUntil == nil {
                     logger.warning(
@@ -121,18 +181,20 @@ public actor AudienceIndexService {
                         ]
                     )
                 }
-                entry.snapshot = nil
+                entry.base = nil
+                entry.view = nil
                 entry.position = nil
                 entry.refusedUntil = Date().addingTimeInterval(600)
             } else {
-                entry.snapshot = snapshot
+                entry.base = snapshot
+                entry.view = AudienceView(base: snapshot)
                 entry.position = position
                 entry.refusedUntil = nil
             }
             entries[workspaceID] = entry
             metrics.builds.increment()
             metrics.buildSeconds.record(seconds)
-            metrics.bytes.record(entries.values.compactMap(\.snapshot).reduce(0) { $0 + $1.estimatedBytes })
+            metrics.bytes.record(entries.values.compactMap(\.base).reduce(0) { $0 + $1.estimatedBytes })
             logger.debug(
                 "audience index built",
                 metadata: ["workspace_id": "\(workspaceID)", "contacts": "\(snapshot.contactCount)", "seconds": "\(seconds)", "position": "\(position)"]
@@ -165,6 +227,7 @@ struct AudienceIndexMetrics: Sendable {
     let buildSeconds = Gauge(label: "herald_audience_index_build_seconds")
     let answered = Counter(label: "herald_audience_index_answers_total")
     let fellBack = Counter(label: "herald_audience_index_sql_fallbacks_total")
+    let applied = Counter(label: "herald_audience_index_changes_applied_total")
     let evaluationSeconds = Metrics.Timer(label: "herald_audience_index_evaluation_seconds")
 }
 

@@ -93,11 +93,11 @@ public struct SegmentService: Sendable {
     func liveEvaluator(_ rules: RuleNode, in workspace: SegmentWorkspace, now: Date = Date()) async throws -> any SegmentEvaluator {
         if index.isEnabled,
             IndexSegmentEvaluator.supports(rules, catalog: workspace.catalog, isSnapshot: workspace.isSnapshot, segmentRules: workspace.segmentRules),
-            let snapshot = await index.currentSnapshot(for: workspace.workspaceID, now: now)
+            let view = await index.currentView(for: workspace.workspaceID, now: now)
         {
             do {
                 return try IndexSegmentEvaluator(
-                    snapshot: snapshot, rules: rules, catalog: workspace.catalog, now: now, timeZone: workspace.timeZone,
+                    view: view, rules: rules, catalog: workspace.catalog, now: now, timeZone: workspace.timeZone,
                     currencyMinorUnits: workspace.minorUnits, segmentRules: workspace.segmentRules, isSnapshot: workspace.isSnapshot
                 )
             } catch let problems as RuleProblems {

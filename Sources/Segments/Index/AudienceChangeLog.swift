@@ -2,49 +2,67 @@ import Foundation
 import SQLKit
 import Storage
 
-/// Where the change log (`audience_changes`, written by triggers) stood for one workspace when a snapshot was read.
+/// Where the change log (`audience_changes`, written by triggers) stood for one workspace when an index read it.
 ///
 /// PostgreSQL hands out ids before commit, so a change can become visible after a later one. A position therefore
-/// holds the highest id and how many of the workspace's changes lie in the last ``window`` ids below it: a change
-/// that commits late, below the highest id, still alters that count.
+/// holds the highest id and the workspace's ids in the ``window`` below it: a change that commits late, below the
+/// highest id, is one that position has not seen.
 public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible {
     public let last: Int64
-    public let recent: Int
-    let floor: Int64
+    let seen: Set<Int64>
 
     /// Ids below the highest that a late commit is looked for in.
     static let window: Int64 = 1000
+    var floor: Int64 { max(0, last - Self.window) }
 
     public var description: String { "\(last)" }
 
-    /// The log now, read in the same consistent read as the snapshot's rows.
+    /// The log of an index built in the same consistent read.
     static func read(workspaceID: UUID, in sql: any SQLDatabase) async throws -> AudienceLogPosition {
         let last =
             try await sql.raw("SELECT MAX(id) AS m FROM audience_changes WHERE workspace_id = \(bind: workspaceID)").first()?
             .decode(column: "m", as: Int64?.self) ?? 0
-        let floor = max(0, last - window)
-        return AudienceLogPosition(last: last, recent: try await recentCount(workspaceID: workspaceID, floor: floor, in: sql), floor: floor)
+        let start = AudienceLogPosition(last: last, seen: [])
+        return try await start.tail(workspaceID: workspaceID, limit: Int.max, in: sql).position
     }
 
-    private static func recentCount(workspaceID: UUID, floor: Int64, in sql: any SQLDatabase) async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
-    }
-
-    /// Whether nothing was logged for the workspace since this position (one indexed range read).
-    public func isCurrent(workspaceID: UUID, in database: Database) async throws -> Bool {
-        let floor = floor
-        let row = try await database.read { sql in
-            try await sql.raw(
-                """
-                SELECT MAX(id) AS m, COUNT(*) AS n FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)
-                """
-            ).first()
+    /// What was logged for the workspace that this position has not seen, and the position after it.
+    public func tail(workspaceID: UUID, limit: Int = 20_000, in sql: any SQLDatabase) async throws -> AudienceLogTail {
+        let rows = try await sql.raw(
+            """
+            SELECT id, contact_id FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)
+            ORDER BY id LIMIT \(bind: limit == Int.max ? Int(Int32.max) : limit + Int(Self.window) + 1)
+            """
+        ).all()
+        var contacts = Set<UUID>(), whole = false, last = self.last, ids: [Int64] = [], fresh = 0
+        for row in rows {
+            let id = try row.decode(column: "id", as: Int64.self)
+            ids.append(id)
+            last = max(last, id)
+            // Every id in (floor, last] this position saw is in `seen`: anything else is new, a late commit included.
+            guard !seen.contains(id) else { continue }
+            fresh += 1
+            if let contact = try row.decode(column: "contact_id", as: UUID?.self) { contacts.insert(contact) } else { whole = true }
         }
-        let recent = try row?.decode(column: "n", as: Int.self) ?? 0
-        let last = try row?.decode(column: "m", as: Int64?.self)
-        return recent == self.recent && (recent == 0 || last == self.last)
+        let newFloor = max(0, last - Self.window)
+        let position = AudienceLogPosition(last: last, seen: Set(ids.filter { $0 > newFloor }))
+        let truncated = limit != Int.max && rows.count > limit + Int(Self.window)
+        return AudienceLogTail(contacts: contacts, wholeWorkspace: whole || truncated, changes: fresh, position: position)
     }
+}
+
+/// Changes found in the log after a position.
+public struct AudienceLogTail: Sendable {
+    /// Contacts whose rows changed.
+    public let contacts: Set<UUID>
+    /// A change to the whole workspace (a product's category), or more changes than a delta should take.
+    public let wholeWorkspace: Bool
+    /// How many log rows were new.
+    public let changes: Int
+    /// The position after these changes.
+    public let position: AudienceLogPosition
+
+    public var isEmpty: Bool { changes == 0 }
 }
 
 extension AudienceSnapshot {
@@ -56,6 +74,11 @@ extension AudienceSnapshot {
             let snapshot = try await build(in: sql, dialect: dialect, workspaceID: workspaceID)
             return (snapshot, position)
         }
+    }
+
+    /// The snapshot of only `contacts` (a delta over a larger snapshot), in the caller's consistent read.
+    public static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, contacts: [UUID]) async throws -> AudienceSnapshot {
+        try await build(in: sql, dialect: dialect, workspaceID: workspaceID, only: contacts)
     }
 }
 

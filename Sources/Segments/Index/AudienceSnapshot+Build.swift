@@ -13,15 +13,24 @@ extension AudienceSnapshot {
         }
     }
 
-    static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID) async throws -> AudienceSnapshot {
+    /// `only` limits the snapshot to those contacts (a delta over a larger snapshot); their rows are read in chunks.
+    static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, only: [UUID]? = nil) async throws -> AudienceSnapshot {
+        /// Runs `query` once for the whole workspace, or once per chunk of `only` with ` AND <column> IN (…)` added.
+        func scoped(_ column: SQLQueryString, _ query: (SQLQueryString) -> SQLQueryString, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+            guard let only else { return try await sql.raw(query("")).run(onRow) }
+            for start in stride(from: 0, to: only.count, by: 500) {
+                let chunk = Array(only[start..<min(only.count, start + 500)])
+                try await sql.raw(query(" AND \(column) IN (\(binds: chunk))")).run(onRow)
+            }
+        }
         let contacts = ContactRows()
-        try await sql.raw(
+        try await scoped("id", { filter in
             """
             SELECT id, phone, country, city, language, username, \(dialect.jsonText("tags")) AS tags,
                 \(dialect.jsonText("attributes")) AS attributes, consent_status, created_at
-            FROM contacts WHERE workspace_id = \(bind: workspaceID) ORDER BY id
+            FROM contacts WHERE workspace_id = \(bind: workspaceID)\(filter) ORDER BY id
             """
-        ).run { row in contacts.add(row) }
+        }) { row in contacts.add(row) }
         try contacts.check()
         let order = contacts.sortedOrder()
         let ids = order.map { contacts.ids[$0] }
@@ -41,12 +50,12 @@ extension AudienceSnapshot {
 
         // Paid orders, grouped by contact in time order, then their lines.
         let orders = ActivityRows<OrderRow>()
-        try await sql.raw(
+        try await scoped("contact_id", { filter in
             """
             SELECT id, contact_id, ordered_at, total_minor FROM orders
-            WHERE workspace_id = \(bind: workspaceID) AND status = 'paid' AND contact_id IS NOT NULL
+            WHERE workspace_id = \(bind: workspaceID) AND status = 'paid' AND contact_id IS NOT NULL\(filter)
             """
-        ).run { row in
+        }) { row in
             orders.capture {
                 guard let ordinal = known[try row.decode(column: "contact_id", as: UUID.self)] else { return }
                 orders.add(
@@ -63,12 +72,12 @@ extension AudienceSnapshot {
         orderIndex.reserveCapacity(orderRows.count)
         for (index, order) in orderRows.enumerated() { orderIndex[order.id] = Int32(index) }
         let lines = ActivityRows<Int32>()
-        try await sql.raw(
+        try await scoped("o.contact_id", { filter in
             """
             SELECT l.order_id, l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id
-            WHERE o.workspace_id = \(bind: workspaceID) AND o.status = 'paid' AND l.product_id IS NOT NULL
+            WHERE o.workspace_id = \(bind: workspaceID) AND o.status = 'paid' AND l.product_id IS NOT NULL\(filter)
             """
-        ).run { [orderIndex, productCodes] row in
+        }) { [orderIndex, productCodes] row in
             lines.capture {
                 guard let order = orderIndex[try row.decode(column: "order_id", as: UUID.self)],
                     let product = productCodes[try row.decode(column: "product_id", as: UUID.self)]
@@ -82,12 +91,12 @@ extension AudienceSnapshot {
         // Message events, grouped by contact in time order.
         let events = ActivityRows<EventRow>()
         let types = Codes<String>(), campaigns = Codes<UUID>()
-        try await sql.raw(
+        try await scoped("contact_id", { filter in
             """
             SELECT contact_id, type, occurred_at, campaign_id FROM message_events
-            WHERE workspace_id = \(bind: workspaceID) AND contact_id IS NOT NULL
+            WHERE workspace_id = \(bind: workspaceID) AND contact_id IS NOT NULL\(filter)
             """
-        ).run { row in
+        }) { row in
             events.capture {
                 guard let ordinal = known[try row.decode(column: "contact_id", as: UUID.self)] else { return }
                 let campaign = try row.decode(column: "campaign_id", as: UUID?.self)

@@ -2,28 +2,68 @@ import BitCollections
 import Dispatch
 import Foundation
 
-/// Answers a segment's questions from an ``AudienceSnapshot`` in memory, with the SQL engine's answers: the members
-/// are evaluated once, as a bit set, and count, pages and membership read that set.
-public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable {
-    public let snapshot: AudienceSnapshot
-    let plan: AudiencePlan
-    private let lock = NSLock()
-    private var cached: BitSet?
+/// What an index answers from: a snapshot of the workspace and, once changes have been applied, a delta snapshot of
+/// the contacts changed since (re-read whole from the database), which supersedes their rows in the base.
+public struct AudienceView: Sendable {
+    public let base: AudienceSnapshot
+    public let delta: AudienceSnapshot?
+    /// Base ordinals whose contact is in the delta, or was deleted.
+    let superseded: BitSet
 
-    /// Validates and compiles `rules` against `snapshot`. Throws ``RuleProblems`` as the SQL engine does, and
+    public init(base: AudienceSnapshot) {
+        self.base = base
+        self.delta = nil
+        self.superseded = BitSet()
+    }
+
+    /// `base` with the contacts `changed` taken from `delta` (a contact in `changed` but not in `delta` was deleted).
+    public init(base: AudienceSnapshot, delta: AudienceSnapshot, changed: some Sequence<UUID>) {
+        self.base = base
+        self.delta = delta
+        var superseded = BitSet()
+        for id in changed { if let ordinal = base.ordinal(of: id) { superseded.insert(ordinal) } }
+        self.superseded = superseded
+    }
+
+    public var contactCount: Int { base.contactCount - superseded.count + (delta?.contactCount ?? 0) }
+}
+
+/// Answers a segment's questions from an ``AudienceView`` in memory, with the SQL engine's answers: the members are
+/// evaluated once, as bit sets, and count, pages and membership read them.
+public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable {
+    public let view: AudienceView
+    let plan: AudiencePlan
+    let deltaPlan: AudiencePlan?
+    private let lock = NSLock()
+    private var cached: (base: BitSet, delta: BitSet)?
+
+    /// Validates and compiles `rules` against `view`. Throws ``RuleProblems`` as the SQL engine does, and
     /// ``AudienceIndexUnsupported`` for rules the index cannot answer (the caller then uses SQL).
     public init(
-        snapshot: AudienceSnapshot, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone, currencyMinorUnits: Int = 100,
+        view: AudienceView, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone, currencyMinorUnits: Int = 100,
         segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
     ) throws {
         let problems = RuleValidator(catalog: catalog, segmentRules: segmentRules, isSnapshot: isSnapshot).validate(rules)
         if !problems.isEmpty { throw RuleProblems(problems) }
-        let planner = AudiencePlanner(
-            snapshot: snapshot, catalog: catalog, now: now, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits, segmentRules: segmentRules,
-            isSnapshot: isSnapshot
+        func planner(_ snapshot: AudienceSnapshot) -> AudiencePlanner {
+            AudiencePlanner(
+                snapshot: snapshot, catalog: catalog, now: now, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits,
+                segmentRules: segmentRules, isSnapshot: isSnapshot
+            )
+        }
+        self.view = view
+        self.plan = try planner(view.base).plan(rules)
+        self.deltaPlan = try view.delta.map { try planner($0).plan(rules) }
+    }
+
+    public convenience init(
+        snapshot: AudienceSnapshot, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone, currencyMinorUnits: Int = 100,
+        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
+    ) throws {
+        try self.init(
+            view: AudienceView(base: snapshot), rules: rules, catalog: catalog, now: now, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits,
+            segmentRules: segmentRules, isSnapshot: isSnapshot
         )
-        self.snapshot = snapshot
-        self.plan = try planner.plan(rules)
     }
 
     /// Whether the index can answer `rules` (it cannot for static segments, whose members are stored rows).
@@ -41,42 +81,63 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
         return walk(rules, depth: 0)
     }
 
-    /// The members, evaluated on first use on every core.
-    public func members() -> BitSet {
+    /// The members: base ordinals (without the superseded ones) and delta ordinals, evaluated on first use.
+    func members() -> (base: BitSet, delta: BitSet) {
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
-        let result = plan.evaluate(snapshot.universe, contacts: snapshot.contactCount)
-        cached = result
-        return result
+        let base = plan.evaluate(view.base.universe.subtracting(view.superseded), contacts: view.base.contactCount)
+        var delta = BitSet()
+        if let snapshot = view.delta, let deltaPlan { delta = deltaPlan.evaluate(snapshot.universe, contacts: snapshot.contactCount) }
+        cached = (base, delta)
+        return (base, delta)
     }
 
     /// The members, evaluated off the caller's thread (evaluation blocks while it scans).
-    public func membersAsync() async -> BitSet {
+    func membersAsync() async -> (base: BitSet, delta: BitSet) {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.members()) }
         }
     }
 
-    public func count() async throws -> Int { await membersAsync().count }
+    public func count() async throws -> Int {
+        let members = await membersAsync()
+        return members.base.count + members.delta.count
+    }
 
     public func page(after: UUID?, limit: Int) async throws -> [UUID] {
         guard limit > 0 else { return [] }
         let members = await membersAsync()
-        let start: Int
-        if let after {
-            // The first ordinal whose id sorts after `after`, whether or not `after` is a contact.
-            start = Self.firstOrdinal(after: after, in: snapshot.ids)
-        } else {
-            start = 0
+        func ids(_ snapshot: AudienceSnapshot, _ set: BitSet) -> [UUID] {
+            let start = after.map { Self.firstOrdinal(after: $0, in: snapshot.ids) } ?? 0
+            guard start < snapshot.contactCount else { return [] }
+            return set[members: start...].prefix(limit).map { snapshot.ids[$0] }
         }
-        guard start < snapshot.contactCount else { return [] }
-        return members[members: start...].prefix(limit).map { snapshot.ids[$0] }
+        let base = ids(view.base, members.base)
+        guard let delta = view.delta else { return base }
+        // Both lists are in id order: merge them and keep the first `limit`.
+        let more = ids(delta, members.delta)
+        var merged: [UUID] = []
+        merged.reserveCapacity(limit)
+        var i = 0, j = 0
+        while merged.count < limit && (i < base.count || j < more.count) {
+            if j >= more.count || (i < base.count && UUIDOrder.less(base[i], more[j])) {
+                merged.append(base[i])
+                i += 1
+            } else {
+                merged.append(more[j])
+                j += 1
+            }
+        }
+        return merged
     }
 
     public func contains(contactID: UUID) async throws -> Bool {
-        guard let ordinal = snapshot.ordinal(of: contactID) else { return false }
-        return !plan.evaluate(BitSet([ordinal]), contacts: snapshot.contactCount).isEmpty
+        if let delta = view.delta, let deltaPlan, let ordinal = delta.ordinal(of: contactID) {
+            return !deltaPlan.evaluate(BitSet([ordinal]), contacts: delta.contactCount).isEmpty
+        }
+        guard let ordinal = view.base.ordinal(of: contactID), !view.superseded.contains(ordinal) else { return false }
+        return !plan.evaluate(BitSet([ordinal]), contacts: view.base.contactCount).isEmpty
     }
 
     static func firstOrdinal(after id: UUID, in ids: [UUID]) -> Int {
