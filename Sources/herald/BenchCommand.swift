@@ -35,12 +35,19 @@ struct SegmentsBench: AsyncParsableCommand {
         name: .customLong("shape"), help: "Only these shapes (repeatable); default: all. Ids: \(BenchShape.all.map(\.id).joined(separator: ", ")).")
     var only: [String] = []
     @Option(help: "Engines to time: sql, index or both (side by side).") var engine: EngineChoice = .sql
+    @Option(help: "Also time this many random rule trees (seeded, the same every run), --tree-runs times each.") var randomTrees = 0
+    @Option(help: "Timed counts per random tree.") var treeRuns = 5
+    @Option(help: "With the index: this many single-order writes, each followed by a count through the index service, to time how soon a change is counted.")
+    var freshnessWrites = 0
     @Option(help: "Also write the results as JSON to this file.") var json: String?
     @Flag(help: "Print each shape's SQL and query plan (PostgreSQL: EXPLAIN ANALYZE) instead of timing it.") var explain = false
     @OptionGroup var options: ConfigOptions
 
     func validate() throws {
         guard runs > 0, warmups >= 0 else { throw ValidationError("--runs must be positive and --warmups not negative") }
+        guard randomTrees >= 0, treeRuns > 0, freshnessWrites >= 0 else {
+            throw ValidationError("--random-trees and --freshness-writes must not be negative, --tree-runs must be positive")
+        }
         let unknown = only.filter { id in !BenchShape.all.contains { $0.id == id } }
         guard unknown.isEmpty else { throw ValidationError("unknown shape(s): \(unknown.joined(separator: ", "))") }
     }
@@ -113,10 +120,44 @@ struct SegmentsBench: AsyncParsableCommand {
             }
             results.append(result)
         }
+        var trees: [BenchTreeResult] = []
+        if randomTrees > 0 && !explain {
+            var generator = BenchRandomTrees(seed: 2026, categories: Array(setup.categories.values))
+            var worst: (sql: Double, index: Double) = (0, 0)
+            for number in 1...randomTrees {
+                let rules = generator.tree()
+                let text = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
+                var result = BenchTreeResult(number: number, rules: text)
+                let shape = BenchShape(id: "tree_\(number)", title: "random tree \(number)", rules: text)
+                if engine != .index {
+                    let evaluator = try setup.evaluator(rules, shape: shape, database: database)
+                    result.sql = try await time(runs: treeRuns, warmups: 1) { try await evaluator.count() }
+                    worst.sql = Swift.max(worst.sql, result.sql!.p95)
+                }
+                if let snapshot {
+                    result.index = try await time(runs: treeRuns, warmups: 1) {
+                        try await setup.indexEvaluator(rules, shape: shape, snapshot: snapshot).count()
+                    }
+                    worst.index = Swift.max(worst.index, result.index!.p95)
+                }
+                if let sql = result.sql, let index = result.index, sql.count != index.count {
+                    throw ValidationError("random tree \(number): the index counted \(index.count), SQL \(sql.count): \(text)")
+                }
+                let parts = [result.sql.map { String(format: "sql p95 %8.1f", $0.p95) }, result.index.map { String(format: "index p95 %6.1f", $0.p95) }]
+                print("tree \(String(format: "%2d", number))  \(parts.compactMap { $0 }.joined(separator: "  "))  count \(SeedProgressReporter.grouped(result.index?.count ?? result.sql?.count ?? 0))")
+                trees.append(result)
+            }
+            print("random trees: worst p95 \(engine != .index ? String(format: "sql %.1f ms", worst.sql) : "")\(snapshot != nil ? String(format: "  index %.1f ms", worst.index) : "")")
+        }
+        var freshness: BenchTiming?
+        if freshnessWrites > 0, snapshot != nil, !explain {
+            freshness = try await measureFreshness(database, workspaceID: target.id, setup: setup)
+            print(String(format: "change to count through the index service: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d writes", freshness!.p50, freshness!.p99, freshness!.max, freshnessWrites))
+        }
         if let json, !explain {
             let report = BenchReport(
                 engine: databaseName, workspace: target.name, contacts: setup.contacts, schemaVersion: schema, runs: runs, warmups: warmups,
-                at: Date(), index: build, shapes: results
+                at: Date(), index: build, shapes: results, randomTrees: trees, freshness: freshness
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -126,7 +167,8 @@ struct SegmentsBench: AsyncParsableCommand {
     }
 
     /// Times `count` --runs times after --warmups untimed calls.
-    private func time(_ count: () async throws -> Int) async throws -> BenchTiming {
+    private func time(runs: Int? = nil, warmups: Int? = nil, _ count: () async throws -> Int) async throws -> BenchTiming {
+        let runs = runs ?? self.runs, warmups = warmups ?? self.warmups
         for _ in 0..<warmups { _ = try await count() }
         var samples: [Double] = []
         var matched = 0
@@ -137,6 +179,50 @@ struct SegmentsBench: AsyncParsableCommand {
             samples.append((clock.now - started).milliseconds)
         }
         return BenchTiming(count: matched, samples: samples)
+    }
+
+    /// Writes one paid order for a random contact at a time (through SQL, as any server would), then asks the index
+    /// service for the workspace's view and counts a purchase rule with it: the time from the write's commit to a count
+    /// that includes it. Each count is checked against SQL's.
+    private func measureFreshness(_ database: Database, workspaceID: UUID, setup: BenchSetup) async throws -> BenchTiming {
+        let service = AudienceIndexService(database: database, settings: .init(memoryBudgetBytes: Int.max))
+        try await service.build(workspaceID)
+        let contacts = try await database.read { sql in
+            try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) ORDER BY id LIMIT 5000").all().map {
+                try $0.decode(column: "id", as: UUID.self)
+            }
+        }
+        let rules = RuleNode.when("purchases.order_count", .greaterThanOrEqual, 1, window: .lastDays(1))
+        var samples: [Double] = []
+        var last = 0
+        let clock = ContinuousClock()
+        for number in 0..<freshnessWrites {
+            guard let contact = contacts.randomElement() else { break }
+            let now = Date()
+            try await database.transaction { sql in
+                try await sql.raw(
+                    """
+                    INSERT INTO orders (id, workspace_id, contact_id, external_id, status, currency, total_minor, ordered_at, created_at, updated_at)
+                    VALUES (\(bind: UUID()), \(bind: workspaceID), \(bind: contact), \(bind: "bench-fresh-\(UUID().uuidString)"), 'paid', 'USD', 1000,
+                        \(bind: now), \(bind: now), \(bind: now))
+                    """
+                ).run()
+            }
+            let started = clock.now
+            guard let view = await service.currentView(for: workspaceID) else {
+                throw ValidationError("write \(number): the index service could not answer")
+            }
+            let evaluator = try IndexSegmentEvaluator(view: view, rules: rules, catalog: setup.catalog, timeZone: setup.timeZone)
+            last = try await evaluator.count()
+            samples.append((clock.now - started).milliseconds)
+            let sql = try await setup.evaluator(rules, shape: BenchShape(id: "fresh", title: "fresh", rules: ""), database: database).count()
+            guard sql == last else { throw ValidationError("write \(number): the index counted \(last), SQL \(sql)") }
+        }
+        // The bench's orders are removed again, so the seeded data stays what docs/benchmarks.md describes.
+        try await database.transaction { sql in
+            try await sql.raw("DELETE FROM orders WHERE workspace_id = \(bind: workspaceID) AND external_id LIKE 'bench-fresh-%'").run()
+        }
+        return BenchTiming(count: last, samples: samples)
     }
 }
 
@@ -256,18 +342,27 @@ struct BenchResult: Encodable {
     }
 }
 
+/// One random tree's timings per engine.
+struct BenchTreeResult: Encodable {
+    let number: Int
+    let rules: String
+    var sql: BenchTiming?
+    var index: BenchTiming?
+}
+
 /// One engine's counts of one shape.
 struct BenchTiming: Encodable {
     let count: Int
     let p50: Double
     let p95: Double
+    let p99: Double
     let max: Double
     let mean: Double
     let samples: [Double]
 
     enum CodingKeys: String, CodingKey {
         case count, max, mean
-        case p50 = "p50_ms", p95 = "p95_ms", samples = "samples_ms"
+        case p50 = "p50_ms", p95 = "p95_ms", p99 = "p99_ms", samples = "samples_ms"
     }
 
     init(count: Int, samples: [Double]) {
@@ -277,6 +372,7 @@ struct BenchTiming: Encodable {
         self.count = count
         self.p50 = rank(0.5)
         self.p95 = rank(0.95)
+        self.p99 = rank(0.99)
         self.max = sorted.last ?? 0
         self.mean = samples.reduce(0, +) / Double(Swift.max(samples.count, 1))
         self.samples = samples
@@ -301,9 +397,12 @@ struct BenchReport: Encodable {
     let at: Date
     let index: IndexBuild?
     let shapes: [BenchResult]
+    let randomTrees: [BenchTreeResult]
+    let freshness: BenchTiming?
 
     enum CodingKeys: String, CodingKey {
-        case engine, workspace, contacts, runs, warmups, at, index, shapes
+        case engine, workspace, contacts, runs, warmups, at, index, shapes, freshness
+        case randomTrees = "random_trees"
         case schemaVersion = "schema_version"
     }
 }
