@@ -35,6 +35,10 @@ extension AudiencePlanner {
             }
         case .orderCount:
             let test = numberTest(op, value)
+            if high == .infinity, let positive = numberTestForAnyPositive(op, value) {
+                let empty = test(0)
+                return .test(cost: 1) { o in lastPurchase[o] >= low ? positive : empty }
+            }
             return .test(cost: windowed ? 10 : 1) { o in
                 if windowed && !(lastPurchase[o] >= low) { return test(0) }
                 return test(Double(rows(orderOffsets, orderTime, o).count))
@@ -91,6 +95,11 @@ extension AudiencePlanner {
             }
             let campaign = targeted
             let last = s.lastEvent[Int(code)], offsets = s.eventOffsets, types = s.eventType, times = s.eventTime, campaigns = s.eventCampaign
+            // "At least one since …" (any campaign, no end to the period): the latest event of the type decides alone.
+            if campaign == nil, high == .infinity, let positive = numberTestForAnyPositive(op, value) {
+                let empty = test(0)
+                return .test(cost: 1) { o in last[o] >= low ? positive : empty }
+            }
             return .test(cost: 10) { o in
                 // Never, or not since the period began: the count is 0.
                 if !(last[o] >= low) { return test(0) }
@@ -110,9 +119,11 @@ extension AudiencePlanner {
         case .engagementScore:
             let test = numberTest(op, value)
             let since = daysAgo(Double(FieldCatalog.engagementScoreDays))
-            let points: [UInt8: Int] = [("read", 10), ("clicked", 20), ("replied", 30)].reduce(into: [:]) { table, pair in
-                if let code = s.eventTypeCodes[pair.0] { table[code] = pair.1 }
+            var table = [Int](repeating: 0, count: 256)
+            for (type, value) in [("read", 10), ("clicked", 20), ("replied", 30)] {
+                if let code = s.eventTypeCodes[type] { table[Int(code)] = value }
             }
+            let points = table
             let engaged = engagedColumns()
             let offsets = s.eventOffsets, types = s.eventType, times = s.eventTime
             return .test(cost: 10) { o in
@@ -122,13 +133,27 @@ extension AudiencePlanner {
                 let first = Int(offsets[o])
                 // Rows are in time order: walk back from the latest until the 90 days are behind.
                 while row >= first && times[row] >= since {
-                    score += points[types[row]] ?? 0
+                    score += points[Int(types[row])]
                     row -= 1
                 }
                 return test(Double(min(score, 100)))
             }
         default:
             return .constant(false)
+        }
+    }
+
+    /// What a count test answers for every count of at least 1, when that is one answer ("at least 1", "more than
+    /// 0", "fewer than 1", "is 0"); nil when it depends on the count.
+    func numberTestForAnyPositive(_ op: RuleOperator, _ value: RuleValue) -> Bool? {
+        let n = value.number ?? 0
+        switch op {
+        case .greaterThanOrEqual: return n <= 1 ? true : nil
+        case .greaterThan: return n < 1 ? true : nil
+        case .lessThan: return n <= 1 ? false : nil
+        case .lessThanOrEqual: return n < 1 ? false : nil
+        case .equals: return n < 1 ? false : nil
+        default: return nil
         }
     }
 
