@@ -96,6 +96,11 @@ struct PlatformTests {
         #expect(throws: ConfigError.self) { try resolve(["HERALD_LOG_FORMAT": "xml"]) }
         #expect(throws: ConfigError.self) { try resolve(["HERALD_LOG_LEVEL": "loud"]) }
         #expect(throws: ConfigError.self) { try resolve(["HERALD_SECRET_KEY": "short"]) }
+        #expect(throws: ConfigError.self) { try resolve(["HERALD_AUDIENCE_INDEX": "maybe"]) }
+        #expect(throws: ConfigError.self) { try resolve(["HERALD_AUDIENCE_INDEX_MEMORY_MB": "0"]) }
+        #expect(try resolve([:]).audienceIndex.enabled)
+        #expect(try !resolve(["HERALD_AUDIENCE_INDEX": "off"]).audienceIndex.enabled)
+        #expect(try resolve(["HERALD_AUDIENCE_INDEX_MEMORY_MB": "64"]).audienceIndex.memoryBudgetBytes == 64 << 20)
         do {
             _ = try resolve(["HERALD_PORT": "99999"])
         } catch let error as ConfigError {
