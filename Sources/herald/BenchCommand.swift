@@ -96,7 +96,8 @@ struct SegmentsBench: AsyncParsableCommand {
         var results: [BenchResult] = []
         for shape in BenchShape.all where only.isEmpty || only.contains(shape.id) {
             let rules = try setup.rules(for: shape)
-            let evaluator = try setup.evaluator(rules, shape: shape, database: database)
+            let now = Date()
+            let evaluator = try setup.evaluator(rules, shape: shape, database: database, now: now)
             if explain {
                 try await BenchExplain.print(shape, evaluator)
                 continue
@@ -108,7 +109,7 @@ struct SegmentsBench: AsyncParsableCommand {
             }
             if let snapshot {
                 result.index = try await time {
-                    try await setup.indexEvaluator(rules, shape: shape, snapshot: snapshot).count()
+                    try await setup.indexEvaluator(rules, shape: shape, snapshot: snapshot, now: now).count()
                 }
                 print(result.index!.line("index", shape: shape, contacts: setup.contacts))
             }
@@ -129,14 +130,15 @@ struct SegmentsBench: AsyncParsableCommand {
                 let text = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
                 var result = BenchTreeResult(number: number, rules: text)
                 let shape = BenchShape(id: "tree_\(number)", title: "random tree \(number)", rules: text)
+                let now = Date()
                 if engine != .index {
-                    let evaluator = try setup.evaluator(rules, shape: shape, database: database)
+                    let evaluator = try setup.evaluator(rules, shape: shape, database: database, now: now)
                     result.sql = try await time(runs: treeRuns, warmups: 1) { try await evaluator.count() }
                     worst.sql = Swift.max(worst.sql, result.sql!.p95)
                 }
                 if let snapshot {
                     result.index = try await time(runs: treeRuns, warmups: 1) {
-                        try await setup.indexEvaluator(rules, shape: shape, snapshot: snapshot).count()
+                        try await setup.indexEvaluator(rules, shape: shape, snapshot: snapshot, now: now).count()
                     }
                     worst.index = Swift.max(worst.index, result.index!.p95)
                 }
@@ -212,10 +214,11 @@ struct SegmentsBench: AsyncParsableCommand {
             guard let view = await service.currentView(for: workspaceID) else {
                 throw ValidationError("write \(number): the index service could not answer")
             }
-            let evaluator = try IndexSegmentEvaluator(view: view, rules: rules, catalog: setup.catalog, timeZone: setup.timeZone)
+            let at = Date()
+            let evaluator = try IndexSegmentEvaluator(view: view, rules: rules, catalog: setup.catalog, now: at, timeZone: setup.timeZone)
             last = try await evaluator.count()
             samples.append((clock.now - started).milliseconds)
-            let sql = try await setup.evaluator(rules, shape: BenchShape(id: "fresh", title: "fresh", rules: ""), database: database).count()
+            let sql = try await setup.evaluator(rules, shape: BenchShape(id: "fresh", title: "fresh", rules: ""), database: database, now: at).count()
             guard sql == last else { throw ValidationError("write \(number): the index counted \(last), SQL \(sql)") }
         }
         // The bench's orders are removed again, so the seeded data stays what docs/benchmarks.md describes.
@@ -307,10 +310,11 @@ extension BenchSetup {
         }
     }
 
-    func evaluator(_ rules: RuleNode, shape: BenchShape, database: Database) throws -> SQLSegmentEvaluator {
+    /// `now` is fixed per shape so that both engines count the same periods (a "last 7 days" edge moves meanwhile).
+    func evaluator(_ rules: RuleNode, shape: BenchShape, database: Database, now: Date = Date()) throws -> SQLSegmentEvaluator {
         do {
             return try SQLSegmentEvaluator(
-                database: database, workspaceID: workspaceID, rules: rules, catalog: catalog, timeZone: timeZone,
+                database: database, workspaceID: workspaceID, rules: rules, catalog: catalog, now: now, timeZone: timeZone,
                 currencyMinorUnits: currencyMinorUnits
             )
         } catch {
@@ -318,10 +322,10 @@ extension BenchSetup {
         }
     }
 
-    func indexEvaluator(_ rules: RuleNode, shape: BenchShape, snapshot: AudienceSnapshot) throws -> IndexSegmentEvaluator {
+    func indexEvaluator(_ rules: RuleNode, shape: BenchShape, snapshot: AudienceSnapshot, now: Date = Date()) throws -> IndexSegmentEvaluator {
         do {
             return try IndexSegmentEvaluator(
-                snapshot: snapshot, rules: rules, catalog: catalog, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits
+                snapshot: snapshot, rules: rules, catalog: catalog, now: now, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits
             )
         } catch {
             throw ValidationError("shape \(shape.id): \(error)")
