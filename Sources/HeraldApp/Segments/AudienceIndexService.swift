@@ -47,7 +47,7 @@ public actor AudienceIndexService {
         /// Bumped by every rebuild, so a catch-up begun on an older base is dropped.
         var generation = 0
         var building = false
-        var catchingUp: Task<AudienceView?, Never>?
+        var catchingUp: (task: Task<AudienceView?, Never>, began: ContinuousClock.Instant)?
         var lastBuildSeconds: Double = 0
         var lastBuildEnded: Date?
         /// Set when the workspace did not fit the budget: no rebuild is tried before this.
@@ -71,17 +71,33 @@ public actor AudienceIndexService {
     /// The workspace's index brought up to the change log, or nil (answer with SQL; a rebuild is started if due).
     public func currentView(for workspaceID: UUID, now: Date = Date()) async -> AudienceView? {
         guard settings.enabled else { return nil }
-        guard let entry = entries[workspaceID], entry.view != nil else {
-            metrics.fellBack.increment()
-            startBuildIfDue(workspaceID, now: now)
-            return nil
+        let asked = ContinuousClock.now
+        var view: AudienceView?
+        while true {
+            guard let entry = entries[workspaceID], entry.view != nil else {
+                metrics.fellBack.increment()
+                startBuildIfDue(workspaceID, now: now)
+                return nil
+            }
+            // One catch-up at a time per workspace. One that began after this question sees every write committed
+            // before it, so its answer serves; one that began earlier may not, so wait for it and start another.
+            if let running = entry.catchingUp {
+                let answer = await running.task.value
+                if running.began >= asked {
+                    view = answer
+                    break
+                }
+                // Its starter may not have run yet to clear it: clear it here, or this loop would find it again.
+                if entries[workspaceID]?.catchingUp?.began == running.began { entries[workspaceID]?.catchingUp = nil }
+                continue
+            }
+            let task = Task { await self.catchUp(workspaceID) }
+            let began = ContinuousClock.now
+            entries[workspaceID]?.catchingUp = (task, began)
+            view = await task.value
+            if entries[workspaceID]?.catchingUp?.began == began { entries[workspaceID]?.catchingUp = nil }
+            break
         }
-        // One catch-up at a time per workspace; callers meanwhile wait for its answer.
-        if let running = entry.catchingUp { return await running.value }
-        let task = Task { await self.catchUp(workspaceID) }
-        entries[workspaceID]?.catchingUp = task
-        let view = await task.value
-        entries[workspaceID]?.catchingUp = nil
         if view == nil {
             metrics.fellBack.increment()
             startBuildIfDue(workspaceID, now: now)

@@ -143,6 +143,28 @@ struct AudienceIndexTests {
         }
     }
 
+    @Test("a question asked after a write is answered with it, while other questions keep the index busy", arguments: Engine.available)
+    func readYourWrites(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let index = AudienceIndexService(database: app.database, settings: .init())
+            try await index.build(app.workspace.id)
+            let workspace = app.workspace.id
+            // Other questions, all the time: each may start a catch-up that began before the next write.
+            let busy = Task {
+                while !Task.isCancelled { _ = await index.currentView(for: workspace) }
+            }
+            defer { busy.cancel() }
+            for number in 1...30 {
+                let made = try await app.request(.post, "/api/contacts", json: #"{"phone":"+49151777\#(String(format: "%05d", number))"}"#)
+                #expect(made.status == .created)
+                let view = await index.currentView(for: workspace)
+                #expect(view?.contactCount == number, "question \(number) was answered without the write before it")
+            }
+            busy.cancel()
+            _ = await busy.value
+        }
+    }
+
     @Test("random writes between counts: the index counts what SQL counts, every time", arguments: Engine.available)
     func randomWrites(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
