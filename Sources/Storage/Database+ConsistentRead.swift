@@ -6,16 +6,6 @@ extension Database {
     /// none of them or, on SQLite, in all of them.
     public func consistentRead<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin: SQLQueryString = kind == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN DEFERRED"
-        return try await read { sql in
-            try await sql.raw(begin).run()
-            do {
-                let result = try await body(sql)
-                try await Self.runEvenIfCancelled("COMMIT", on: sql)
-                return result
-            } catch {
-                try? await Self.runEvenIfCancelled("ROLLBACK", on: sql)
-                throw error
-            }
-        }
+        return try await read { sql in try await Self.inTransaction(begin: begin, on: sql, body) }
     }
 }

@@ -115,16 +115,7 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let writer, _, let lock, _):
             return try await lock.withLock {
-                let sql = writer.sql(queryLogLevel: .trace)
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(sql)
-                    try await Self.runEvenIfCancelled("COMMIT", on: sql)
-                    return result
-                } catch {
-                    try? await Self.runEvenIfCancelled("ROLLBACK", on: sql)
-                    throw error
-                }
+                try await Self.inTransaction(begin: "BEGIN IMMEDIATE", on: writer.sql(queryLogLevel: .trace), body)
             }
         case .postgres(let client, _):
             do {
@@ -143,6 +134,21 @@ public final class Database: Sendable {
     /// Runs a statement even when the calling task was cancelled. SQLiteNIO does not run work that a cancelled task
     /// submits, and a COMMIT or ROLLBACK left unrun would keep the single writer inside this transaction: every later
     /// write of the process would fail with "cannot start a transaction within a transaction".
+    /// Runs `body` between `begin` and COMMIT on one connection, rolling back when it throws.
+    static func inTransaction<R: Sendable>(
+        begin: SQLQueryString, on sql: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await sql.raw(begin).run()
+        do {
+            let result = try await body(sql)
+            try await runEvenIfCancelled("COMMIT", on: sql)
+            return result
+        } catch {
+            try? await runEvenIfCancelled("ROLLBACK", on: sql)
+            throw error
+        }
+    }
+
     static func runEvenIfCancelled(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws {
         try await Task { try await sql.raw(statement).run() }.value
     }

@@ -152,11 +152,10 @@ extension HeraldConfig {
             config.shopCatchUpSeconds = seconds
         }
         if let text = value(nil, "HERALD_AUDIENCE_INDEX") {
-            switch text.lowercased() {
-            case "on", "true", "1", "yes": config.audienceIndex.enabled = true
-            case "off", "false", "0", "no": config.audienceIndex.enabled = false
-            default: throw ConfigError("HERALD_AUDIENCE_INDEX", "must be on or off, got '\(text)'")
+            guard let enabled = AudienceIndexService.Settings.isOn(text) else {
+                throw ConfigError("HERALD_AUDIENCE_INDEX", "must be on or off, got '\(text)'")
             }
+            config.audienceIndex.enabled = enabled
         }
         if let text = value(nil, "HERALD_AUDIENCE_INDEX_MEMORY_MB") {
             guard let megabytes = Int(text), megabytes >= 1, megabytes <= 1_048_576 else {

@@ -34,13 +34,21 @@ public actor AudienceIndexService {
         /// The defaults with `HERALD_AUDIENCE_INDEX=off` honoured: for services made without a configuration (tests
         /// run in both modes this way).
         public static func fromEnvironment() -> Settings {
-            let value = ProcessInfo.processInfo.environment["HERALD_AUDIENCE_INDEX"]?.lowercased()
-            return Settings(enabled: !["off", "false", "0", "no"].contains(value ?? ""))
+            Settings(enabled: ProcessInfo.processInfo.environment["HERALD_AUDIENCE_INDEX"].flatMap(isOn) ?? true)
+        }
+
+        /// `HERALD_AUDIENCE_INDEX`'s value as on or off; nil for anything else.
+        public static func isOn(_ text: String) -> Bool? {
+            switch text.lowercased() {
+            case "on", "true", "1", "yes": true
+            case "off", "false", "0", "no": false
+            default: nil
+            }
         }
     }
 
     struct Entry {
-        var base: AudienceSnapshot?
+        /// The base snapshot and the delta over it; nil while the workspace is answered with SQL.
         var view: AudienceView?
         var position: AudienceLogPosition?
         var changed: Set<UUID> = []
@@ -107,14 +115,9 @@ public actor AudienceIndexService {
         return view
     }
 
-    /// The base snapshot of the workspace's current view, if any (for tests).
-    public func currentSnapshot(for workspaceID: UUID, now: Date = Date()) async -> AudienceSnapshot? {
-        await currentView(for: workspaceID, now: now)?.base
-    }
-
     /// Reads the log past the entry's position and the changed contacts' rows; nil when the index cannot answer.
     private func catchUp(_ workspaceID: UUID) async -> AudienceView? {
-        guard let entry = entries[workspaceID], let base = entry.base, let position = entry.position, let view = entry.view else { return nil }
+        guard let entry = entries[workspaceID], let position = entry.position, let view = entry.view else { return nil }
         let generation = entry.generation, changedBefore = entry.changed, limit = settings.maxDeltaContacts
         let dialect = database.dialect
         do {
@@ -122,7 +125,7 @@ public actor AudienceIndexService {
                 let tail = try await position.tail(workspaceID: workspaceID, limit: limit * 4, in: sql)
                 let changed = changedBefore.union(tail.contacts)
                 guard !tail.isEmpty, !tail.wholeWorkspace, changed.count <= limit else { return (tail, nil, changed) }
-                let delta = try await AudienceSnapshot.build(in: sql, dialect: dialect, workspaceID: workspaceID, contacts: Array(changed))
+                let delta = try await AudienceSnapshot.build(in: sql, dialect: dialect, workspaceID: workspaceID, only: Array(changed))
                 return (tail, delta, changed)
             }
             let (tail, delta, changed) = result
@@ -132,7 +135,7 @@ public actor AudienceIndexService {
                 invalidate(workspaceID)
                 return nil
             }
-            let updated = AudienceView(base: base, delta: delta, changed: changed)
+            let updated = AudienceView(base: view.base, delta: delta, changed: changed)
             guard entries[workspaceID]?.generation == generation else { return nil }
             entries[workspaceID]?.view = updated
             entries[workspaceID]?.position = tail.position
@@ -155,7 +158,7 @@ public actor AudienceIndexService {
     @discardableResult
     public func build(_ workspaceID: UUID) async throws -> AudienceSnapshot? {
         try await rebuild(workspaceID)
-        return entries[workspaceID]?.base
+        return entries[workspaceID]?.view?.base
     }
 
     private func startBuildIfDue(_ workspaceID: UUID, now: Date) {
@@ -186,7 +189,7 @@ public actor AudienceIndexService {
             entry.lastBuildEnded = Date()
             entry.generation += 1
             entry.changed = []
-            let others = entries.filter { $0.key != workspaceID }.values.compactMap(\.base).reduce(0) { $0 + $1.estimatedBytes }
+            let others = entries.filter { $0.key != workspaceID }.values.compactMap(\.view?.base).reduce(0) { $0 + $1.estimatedBytes }
             if others + snapshot.estimatedBytes > settings.memoryBudgetBytes {
                 if entry.refusedUntil == nil {
                     logger.warning(
@@ -197,12 +200,10 @@ public actor AudienceIndexService {
                         ]
                     )
                 }
-                entry.base = nil
                 entry.view = nil
                 entry.position = nil
                 entry.refusedUntil = Date().addingTimeInterval(600)
             } else {
-                entry.base = snapshot
                 entry.view = AudienceView(base: snapshot)
                 entry.position = position
                 entry.refusedUntil = nil
@@ -210,7 +211,7 @@ public actor AudienceIndexService {
             entries[workspaceID] = entry
             metrics.builds.increment()
             metrics.buildSeconds.record(seconds)
-            metrics.bytes.record(entries.values.compactMap(\.base).reduce(0) { $0 + $1.estimatedBytes })
+            metrics.bytes.record(entries.values.compactMap(\.view?.base).reduce(0) { $0 + $1.estimatedBytes })
             logger.debug(
                 "audience index built",
                 metadata: ["workspace_id": "\(workspaceID)", "contacts": "\(snapshot.contactCount)", "seconds": "\(seconds)", "position": "\(position)"]

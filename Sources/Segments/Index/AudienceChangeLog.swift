@@ -22,8 +22,11 @@ public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible 
         let last =
             try await sql.raw("SELECT MAX(id) AS m FROM audience_changes WHERE workspace_id = \(bind: workspaceID)").first()?
             .decode(column: "m", as: Int64?.self) ?? 0
-        let start = AudienceLogPosition(last: last, seen: [])
-        return try await start.tail(workspaceID: workspaceID, limit: Int.max, in: sql).position
+        let floor = max(0, last - window)
+        let seen = try await sql.raw(
+            "SELECT id FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)"
+        ).all().map { try $0.decode(column: "id", as: Int64.self) }
+        return AudienceLogPosition(last: last, seen: Set(seen))
     }
 
     /// What was logged for the workspace that this position has not seen, and the position after it.
@@ -31,7 +34,7 @@ public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible 
         let rows = try await sql.raw(
             """
             SELECT id, contact_id FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)
-            ORDER BY id LIMIT \(bind: limit == Int.max ? Int(Int32.max) : limit + Int(Self.window) + 1)
+            ORDER BY id LIMIT \(bind: limit + Int(Self.window) + 1)
             """
         ).all()
         var contacts = Set<UUID>(), whole = false, last = self.last, ids: [Int64] = [], fresh = 0
@@ -46,7 +49,7 @@ public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible 
         }
         let newFloor = max(0, last - Self.window)
         let position = AudienceLogPosition(last: last, seen: Set(ids.filter { $0 > newFloor }))
-        let truncated = limit != Int.max && rows.count > limit + Int(Self.window)
+        let truncated = rows.count > limit + Int(Self.window)
         return AudienceLogTail(contacts: contacts, wholeWorkspace: whole || truncated, changes: fresh, position: position)
     }
 }
@@ -74,11 +77,6 @@ extension AudienceSnapshot {
             let snapshot = try await build(in: sql, dialect: dialect, workspaceID: workspaceID)
             return (snapshot, position)
         }
-    }
-
-    /// The snapshot of only `contacts` (a delta over a larger snapshot), in the caller's consistent read.
-    public static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, contacts: [UUID]) async throws -> AudienceSnapshot {
-        try await build(in: sql, dialect: dialect, workspaceID: workspaceID, only: contacts)
     }
 }
 

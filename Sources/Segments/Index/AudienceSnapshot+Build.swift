@@ -14,7 +14,7 @@ extension AudienceSnapshot {
     }
 
     /// `only` limits the snapshot to those contacts (a delta over a larger snapshot); their rows are read in chunks.
-    static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, only: [UUID]? = nil) async throws -> AudienceSnapshot {
+    public static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, only: [UUID]? = nil) async throws -> AudienceSnapshot {
         /// Runs `query` once for the whole workspace, or once per chunk of `only` with ` AND <column> IN (…)` added.
         func scoped(_ column: SQLQueryString, _ query: (SQLQueryString) -> SQLQueryString, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
             guard let only else { return try await sql.raw(query("")).run(onRow) }
