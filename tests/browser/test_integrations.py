@@ -76,7 +76,8 @@ def test_connect_a_shop_import_and_see_deliveries(logged_in, base_url):
         assert TOKEN not in driver.page_source and SECRET not in driver.page_source
 
         card.find_element(By.CSS_SELECTOR, "button.test-connection").click()
-        assert "Browser Test Shop" in wait(driver).until(lambda d: d.find_element(By.ID, "integrations-notice")).text
+        # The text is read inside the wait: the notice found may be the previous page's, gone stale as the form posts.
+        assert wait(driver).until(lambda d: "Browser Test Shop" in d.find_element(By.ID, "integrations-notice").text)
 
         driver.find_element(By.CSS_SELECTOR, "tr.import[data-resource=orders] button.start-import").click()
         # The page refreshes itself (to /integrations) while the import runs; it ends done, with all five orders.
@@ -102,6 +103,7 @@ def test_connect_a_shop_import_and_see_deliveries(logged_in, base_url):
         # Remove it again, so that other tests (and a second run) start from no connection.
         driver.find_element(By.CSS_SELECTOR, "button.remove-integration").click()
         driver.switch_to.alert.accept()
-        assert "removed" in wait(driver).until(lambda d: d.find_element(By.ID, "integrations-notice")).text
+        # The text is read inside the wait: the notice found may be the previous page's, gone stale as the form posts.
+        assert wait(driver).until(lambda d: "removed" in d.find_element(By.ID, "integrations-notice").text)
     finally:
         shop.shutdown()
