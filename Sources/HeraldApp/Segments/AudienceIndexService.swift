@@ -121,11 +121,11 @@ public actor AudienceIndexService {
         let generation = entry.generation, changedBefore = entry.changed, limit = settings.maxDeltaContacts
         let dialect = database.dialect
         do {
-            let result = try await database.consistentRead { sql -> (AudienceLogTail, AudienceSnapshot?, Set<UUID>) in
-                let tail = try await position.tail(workspaceID: workspaceID, limit: limit * 4, in: sql)
+            let result = try await database.consistentBulkRead { reader -> (AudienceLogTail, AudienceSnapshot?, Set<UUID>) in
+                let tail = try await position.tail(workspaceID: workspaceID, limit: limit * 4, in: reader.sql)
                 let changed = changedBefore.union(tail.contacts)
                 guard !tail.isEmpty, !tail.wholeWorkspace, changed.count <= limit else { return (tail, nil, changed) }
-                let delta = try await AudienceSnapshot.build(in: sql, dialect: dialect, workspaceID: workspaceID, only: Array(changed))
+                let delta = try await AudienceSnapshot.build(in: reader, dialect: dialect, workspaceID: workspaceID, only: Array(changed))
                 return (tail, delta, changed)
             }
             let (tail, delta, changed) = result

@@ -72,9 +72,9 @@ extension AudienceSnapshot {
     /// Builds a snapshot and the log position it reflects, from one consistent read.
     public static func buildWithPosition(from database: Database, workspaceID: UUID) async throws -> (AudienceSnapshot, AudienceLogPosition) {
         let dialect = database.dialect
-        return try await database.consistentRead { sql in
-            let position = try await AudienceLogPosition.read(workspaceID: workspaceID, in: sql)
-            let snapshot = try await build(in: sql, dialect: dialect, workspaceID: workspaceID)
+        return try await database.consistentBulkRead { reader in
+            let position = try await AudienceLogPosition.read(workspaceID: workspaceID, in: reader.sql)
+            let snapshot = try await build(in: reader, dialect: dialect, workspaceID: workspaceID)
             return (snapshot, position)
         }
     }

@@ -8,19 +8,20 @@ extension AudienceSnapshot {
     /// message events, each in one streamed query.
     public static func build(from database: Database, workspaceID: UUID) async throws -> AudienceSnapshot {
         let dialect = database.dialect
-        return try await database.read { sql in
-            try await build(in: sql, dialect: dialect, workspaceID: workspaceID)
+        return try await database.consistentBulkRead { reader in
+            try await build(in: reader, dialect: dialect, workspaceID: workspaceID)
         }
     }
 
     /// `only` limits the snapshot to those contacts (a delta over a larger snapshot); their rows are read in chunks.
-    public static func build(in sql: any SQLDatabase, dialect: Dialect, workspaceID: UUID, only: [UUID]? = nil) async throws -> AudienceSnapshot {
+    /// Cells are read by position, in the order each query selects them.
+    public static func build(in reader: BulkReader, dialect: Dialect, workspaceID: UUID, only: [UUID]? = nil) async throws -> AudienceSnapshot {
         /// Runs `query` once for the whole workspace, or once per chunk of `only` with ` AND <column> IN (…)` added.
-        func scoped(_ column: SQLQueryString, _ query: (SQLQueryString) -> SQLQueryString, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-            guard let only else { return try await sql.raw(query("")).run(onRow) }
+        func scoped(_ column: SQLQueryString, _ query: (SQLQueryString) -> SQLQueryString, _ onRow: @escaping @Sendable (BulkRow) throws -> Void) async throws {
+            guard let only else { return try await reader.stream(query(""), onRow) }
             for start in stride(from: 0, to: only.count, by: 500) {
                 let chunk = Array(only[start..<min(only.count, start + 500)])
-                try await sql.raw(query(" AND \(column) IN (\(binds: chunk))")).run(onRow)
+                try await reader.stream(query(" AND \(column) IN (\(binds: chunk))"), onRow)
             }
         }
         let contacts = ContactRows()
@@ -30,8 +31,7 @@ extension AudienceSnapshot {
                 \(dialect.jsonText("attributes")) AS attributes, consent_status, created_at
             FROM contacts WHERE workspace_id = \(bind: workspaceID)\(filter) ORDER BY id
             """
-        }) { row in contacts.add(row) }
-        try contacts.check()
+        }) { row in try contacts.add(row) }
         let order = contacts.sortedOrder()
         let ids = order.map { contacts.ids[$0] }
         var ordinals: [UUID: Int32] = [:]
@@ -41,90 +41,63 @@ extension AudienceSnapshot {
         let known = ordinals
 
         // Products and categories.
-        var productCodes: [UUID: Int32] = [:], categoryCodes: [UUID: Int32] = [:], productCategory: [Int32] = []
-        for row in try await sql.raw("SELECT id, category_id FROM products WHERE workspace_id = \(bind: workspaceID)").all() {
-            productCodes[try row.decode(column: "id", as: UUID.self)] = Int32(productCategory.count)
-            let category = try row.decode(column: "category_id", as: UUID?.self)
-            productCategory.append(category.map { id in categoryCodes[id] ?? { let code = Int32(categoryCodes.count); categoryCodes[id] = code; return code }() } ?? -1)
+        let catalog = Catalog()
+        try await reader.stream("SELECT id, category_id FROM products WHERE workspace_id = \(bind: workspaceID)") { row in
+            try catalog.add(product: row.uuid(0), category: row.uuid(1))
         }
 
         // Paid orders, grouped by contact in time order, then their lines.
-        let orders = ActivityRows<OrderRow>()
+        let orders = OrderColumns()
         try await scoped("contact_id", { filter in
             """
-            SELECT id, contact_id, ordered_at, total_minor FROM orders
+            SELECT contact_id, id, ordered_at, total_minor FROM orders
             WHERE workspace_id = \(bind: workspaceID) AND status = 'paid' AND contact_id IS NOT NULL\(filter)
             """
         }) { row in
-            orders.capture {
-                guard let ordinal = known[try row.decode(column: "contact_id", as: UUID.self)] else { return }
-                orders.add(
-                    ordinal,
-                    OrderRow(
-                        id: try row.decode(column: "id", as: UUID.self),
-                        time: try row.decode(column: "ordered_at", as: Date.self).timeIntervalSince1970,
-                        total: try row.decode(column: "total_minor", as: Int64.self)))
-            }
+            guard let contact = try row.uuid(0), let ordinal = known[contact] else { return }
+            try orders.add(ordinal, id: row.uuid(1)!, time: row.seconds(2)!, total: row.int64(3) ?? 0)
         }
-        try orders.check()
-        let (orderOffsets, orderRows) = orders.groupedByTime(contacts: n, time: \.time)
+        let grouped = orders.groupedByTime(contacts: n)
         var orderIndex: [UUID: Int32] = [:]
-        orderIndex.reserveCapacity(orderRows.count)
-        for (index, order) in orderRows.enumerated() { orderIndex[order.id] = Int32(index) }
-        let lines = ActivityRows<Int32>()
+        orderIndex.reserveCapacity(grouped.ids.count)
+        for (index, id) in grouped.ids.enumerated() { orderIndex[id] = Int32(index) }
+        let lines = LineColumns()
         try await scoped("o.contact_id", { filter in
             """
             SELECT l.order_id, l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id
             WHERE o.workspace_id = \(bind: workspaceID) AND o.status = 'paid' AND l.product_id IS NOT NULL\(filter)
             """
-        }) { [orderIndex, productCodes] row in
-            lines.capture {
-                guard let order = orderIndex[try row.decode(column: "order_id", as: UUID.self)],
-                    let product = productCodes[try row.decode(column: "product_id", as: UUID.self)]
-                else { return }
-                lines.add(order, product)
-            }
+        }) { [orderIndex, productCodes = catalog.productCodes] row in
+            guard let orderID = try row.uuid(0), let order = orderIndex[orderID],
+                let productID = try row.uuid(1), let product = productCodes[productID]
+            else { return }
+            lines.owners.append(order)
+            lines.products.append(product)
         }
-        try lines.check()
-        let (lineOffsets, lineProduct) = lines.grouped(contacts: orderRows.count)
+        let (lineOffsets, lineProduct) = lines.grouped(orders: grouped.ids.count)
 
         // Message events, grouped by contact in time order.
-        let events = ActivityRows<EventRow>()
-        let types = Codes<String>(), campaigns = Codes<UUID>()
+        let events = EventColumns()
         try await scoped("contact_id", { filter in
             """
             SELECT contact_id, type, occurred_at, campaign_id FROM message_events
             WHERE workspace_id = \(bind: workspaceID) AND contact_id IS NOT NULL\(filter)
             """
         }) { row in
-            events.capture {
-                guard let ordinal = known[try row.decode(column: "contact_id", as: UUID.self)] else { return }
-                let campaign = try row.decode(column: "campaign_id", as: UUID?.self)
-                events.add(
-                    ordinal,
-                    EventRow(
-                        type: UInt8(truncatingIfNeeded: types.code(try row.decode(column: "type", as: String.self))),
-                        time: try row.decode(column: "occurred_at", as: Date.self).timeIntervalSince1970,
-                        campaign: campaign.map { campaigns.code($0) } ?? -1))
-            }
+            guard let contact = try row.uuid(0), let ordinal = known[contact] else { return }
+            try events.add(ordinal, type: row.text(1) ?? "", time: row.seconds(2)!, campaign: row.uuid(3))
         }
-        try events.check()
-        let (eventOffsets, eventRows) = events.groupedByTime(contacts: n, time: \.time)
 
         return AudienceSnapshot(
             workspaceID: workspaceID, ids: ids, ordinals: ordinals, lowering: dialect.kind == .sqlite ? .ascii : .unicode,
-            contacts: contacts, order: order, productCodes: productCodes, productCategory: productCategory, categoryCodes: categoryCodes,
-            orderOffsets: orderOffsets, orderRows: orderRows, lineOffsets: lineOffsets, lineProduct: lineProduct,
-            eventOffsets: eventOffsets, eventRows: eventRows, eventTypeCodes: types.known.mapValues { UInt8(truncatingIfNeeded: $0) },
-            campaignCodes: campaigns.known
+            contacts: contacts, order: order, catalog: catalog, orders: grouped, lineOffsets: lineOffsets, lineProduct: lineProduct,
+            events: events.groupedByTime(contacts: n)
         )
     }
 
     init(
         workspaceID: UUID, ids: [UUID], ordinals: [UUID: Int32], lowering: Lowering, contacts: ContactRows, order: [Int],
-        productCodes: [UUID: Int32], productCategory: [Int32], categoryCodes: [UUID: Int32],
-        orderOffsets: [Int32], orderRows: [OrderRow], lineOffsets: [Int32], lineProduct: [Int32],
-        eventOffsets: [Int32], eventRows: [EventRow], eventTypeCodes: [String: UInt8], campaignCodes: [UUID: Int32]
+        catalog: Catalog, orders: OrderColumns.Grouped, lineOffsets: [Int32], lineProduct: [Int32], events: EventColumns.Grouped
     ) {
         let n = ids.count
         self.workspaceID = workspaceID
@@ -154,52 +127,40 @@ extension AudienceSnapshot {
         self.tagged = tagged
         self.attributes = attributes.mapValues { $0.column() }
 
-        self.orderOffsets = orderOffsets
-        orderTime = orderRows.map(\.time)
-        orderTotal = orderRows.map(\.total)
+        orderOffsets = orders.offsets
+        orderTime = orders.times
+        orderTotal = orders.totals
         self.lineOffsets = lineOffsets
         self.lineProduct = lineProduct
-        self.productCodes = productCodes
-        self.productCategory = productCategory
-        self.categoryCodes = categoryCodes
+        productCodes = catalog.productCodes
+        productCategory = catalog.productCategory
+        categoryCodes = catalog.categoryCodes
         var first = [Double](repeating: .nan, count: n), last = [Double](repeating: .nan, count: n), spend = [Int64](repeating: 0, count: n)
         for ordinal in 0..<n {
-            let rows = Int(orderOffsets[ordinal])..<Int(orderOffsets[ordinal + 1])
+            let rows = Int(orders.offsets[ordinal])..<Int(orders.offsets[ordinal + 1])
             guard !rows.isEmpty else { continue }
-            first[ordinal] = orderRows[rows.lowerBound].time
-            last[ordinal] = orderRows[rows.upperBound - 1].time
-            spend[ordinal] = rows.reduce(0) { $0 + orderRows[$1].total }
+            first[ordinal] = orders.times[rows.lowerBound]
+            last[ordinal] = orders.times[rows.upperBound - 1]
+            spend[ordinal] = rows.reduce(0) { $0 + orders.totals[$1] }
         }
         firstPurchase = first
         lastPurchase = last
         lifetimeSpend = spend
 
-        self.eventOffsets = eventOffsets
-        eventType = eventRows.map(\.type)
-        eventTime = eventRows.map(\.time)
-        eventCampaign = eventRows.map(\.campaign)
-        self.eventTypeCodes = eventTypeCodes
-        self.campaignCodes = campaignCodes
-        var lastEvent = [[Double]](repeating: [Double](repeating: .nan, count: n), count: eventTypeCodes.count)
+        eventOffsets = events.offsets
+        eventType = events.types
+        eventTime = events.times
+        eventCampaign = events.campaigns
+        eventTypeCodes = events.typeCodes
+        campaignCodes = events.campaignCodes
+        var lastEvent = [[Double]](repeating: [Double](repeating: .nan, count: n), count: events.typeCodes.count)
         for ordinal in 0..<n {
-            for row in Int(eventOffsets[ordinal])..<Int(eventOffsets[ordinal + 1]) {
+            for row in Int(events.offsets[ordinal])..<Int(events.offsets[ordinal + 1]) {
                 // Rows are in time order, so the last of each type wins.
-                lastEvent[Int(eventRows[row].type)][ordinal] = eventRows[row].time
+                lastEvent[Int(events.types[row])][ordinal] = events.times[row]
             }
         }
         self.lastEvent = lastEvent
-    }
-
-    struct OrderRow: Sendable {
-        let id: UUID
-        let time: Double
-        let total: Int64
-    }
-
-    struct EventRow: Sendable {
-        let type: UInt8
-        let time: Double
-        let campaign: Int32
     }
 }
 
@@ -261,30 +222,24 @@ final class ContactRows: @unchecked Sendable {
     var ids: [UUID] = [], phone: [String?] = [], country: [String?] = [], city: [String?] = [], language: [String?] = []
     var username: [String?] = [], tags: [[String]] = [], attributes: [[String: RuleValue]] = [], consent: [UInt8] = []
     var createdAt: [Double] = []
-    var problem: (any Error)?
+    private let json = JSONDecoder()
 
-    func add(_ row: any SQLRow) {
-        do {
-            ids.append(try row.decode(column: "id", as: UUID.self))
-            phone.append(try row.decode(column: "phone", as: String?.self))
-            country.append(try row.decode(column: "country", as: String?.self))
-            city.append(try row.decode(column: "city", as: String?.self))
-            language.append(try row.decode(column: "language", as: String?.self))
-            username.append(try row.decode(column: "username", as: String?.self))
-            let tagText = try row.decode(column: "tags", as: String?.self) ?? "[]"
-            let tagValues = (try? JSONDecoder().decode([RuleValue].self, from: Data(tagText.utf8))) ?? []
-            tags.append(tagValues.compactMap(\.string))
-            let attributeText = try row.decode(column: "attributes", as: String?.self) ?? "{}"
-            attributes.append((try? JSONDecoder().decode([String: RuleValue].self, from: Data(attributeText.utf8))) ?? [:])
-            consent.append(AudienceSnapshot.Consent.code(try row.decode(column: "consent_status", as: String.self)))
-            createdAt.append(try row.decode(column: "created_at", as: Date.self).timeIntervalSince1970)
-        } catch {
-            if problem == nil { problem = error }
-        }
-    }
-
-    func check() throws {
-        if let problem { throw problem }
+    /// Columns: id, phone, country, city, language, username, tags, attributes, consent_status, created_at.
+    func add(_ row: BulkRow) throws {
+        guard let id = try row.uuid(0), let created = try row.seconds(9) else { throw BulkReadError(message: "a contact without id or created_at") }
+        ids.append(id)
+        phone.append(try row.text(1))
+        country.append(try row.text(2))
+        city.append(try row.text(3))
+        language.append(try row.text(4))
+        username.append(try row.text(5))
+        let tagText = try row.text(6) ?? "[]"
+        tags.append(JSONStrings.array(tagText) ?? ((try? json.decode([RuleValue].self, from: Data(tagText.utf8))) ?? []).compactMap(\.string))
+        let attributeText = try row.text(7) ?? "{}"
+        attributes.append(
+            attributeText == "{}" ? [:] : (try? json.decode([String: RuleValue].self, from: Data(attributeText.utf8))) ?? [:])
+        consent.append(AudienceSnapshot.Consent.code(try row.text(8) ?? ""))
+        createdAt.append(created)
     }
 
     /// Row positions in ascending id (byte) order: the database's `ORDER BY id` already is, unless its collation differs.
@@ -295,69 +250,186 @@ final class ContactRows: @unchecked Sendable {
     }
 }
 
-/// Rows of one kind collected per owner (a contact ordinal, or an order), then laid out as compressed sparse rows.
-final class ActivityRows<Row: Sendable>: @unchecked Sendable {
-    var owners: [Int32] = []
-    var rows: [Row] = []
-    var problem: (any Error)?
+/// The workspace's products as codes, with their categories.
+final class Catalog: @unchecked Sendable {
+    var productCodes: [UUID: Int32] = [:], categoryCodes: [UUID: Int32] = [:], productCategory: [Int32] = []
 
-    /// Runs one row's reading; the first error is kept for ``check()`` (a row handler cannot throw).
-    func capture(_ body: () throws -> Void) {
-        do { try body() } catch { if problem == nil { problem = error } }
+    func add(product: UUID?, category: UUID?) {
+        guard let product else { return }
+        productCodes[product] = Int32(productCategory.count)
+        productCategory.append(category.map { id in categoryCodes[id] ?? { let code = Int32(categoryCodes.count); categoryCodes[id] = code; return code }() } ?? -1)
     }
+}
 
-    func check() throws {
-        if let problem { throw problem }
-    }
+/// Where rows go when they are grouped by owner (a contact ordinal or an order), keeping their order within an
+/// owner: a counting sort, so millions of rows are placed in two passes without sorting.
+struct Grouping {
+    /// `owners + 1` offsets: owner `o`'s rows are `offsets[o]..<offsets[o + 1]`.
+    let offsets: [Int32]
+    /// The grouped position of each row as read.
+    let destination: [Int32]
 
-    func add(_ owner: Int32, _ row: Row) {
-        owners.append(owner)
-        rows.append(row)
-    }
-
-    /// Offsets (`count + 1`) and the rows grouped by owner, keeping each owner's rows in the order they came.
-    func grouped(contacts count: Int) -> ([Int32], [Row]) {
+    init(owners: [Int32], count: Int) {
         var offsets = [Int32](repeating: 0, count: count + 1)
         for owner in owners { offsets[Int(owner) + 1] += 1 }
         for index in 0..<count { offsets[index + 1] += offsets[index] }
         var next = offsets
-        var placed = [Int](repeating: 0, count: rows.count)
-        for (position, owner) in owners.enumerated() {
-            placed[Int(next[Int(owner)])] = position
-            next[Int(owner)] += 1
+        destination = owners.map { owner in
+            defer { next[Int(owner)] += 1 }
+            return next[Int(owner)]
         }
-        return (offsets, placed.map { rows[$0] })
+        self.offsets = offsets
     }
-}
 
-extension ActivityRows {
-    /// As ``grouped(contacts:)``, with each owner's rows sorted by time (stably), so the latest is last.
-    func groupedByTime(contacts count: Int, time: KeyPath<Row, Double>) -> ([Int32], [Row]) {
-        let (offsets, grouped) = grouped(contacts: count)
-        var rows = grouped
-        for owner in 0..<count {
+    /// `values` in grouped order.
+    func place<Value>(_ values: [Value], empty: Value) -> [Value] {
+        var placed = [Value](repeating: empty, count: values.count)
+        for (row, position) in destination.enumerated() { placed[Int(position)] = values[row] }
+        return placed
+    }
+
+    /// Positions in grouped order with each owner's rows sorted by `times` (stably); nil when they already are.
+    func timeOrder(_ times: [Double]) -> [Int]? {
+        var permutation: [Int]?
+        for owner in 0..<(offsets.count - 1) {
             let range = Int(offsets[owner])..<Int(offsets[owner + 1])
             guard range.count > 1 else { continue }
             var sorted = true
-            for index in range.dropFirst() where rows[index - 1][keyPath: time] > rows[index][keyPath: time] {
+            for index in range.dropFirst() where times[index - 1] > times[index] {
                 sorted = false
                 break
             }
-            if !sorted { rows.replaceSubrange(range, with: rows[range].sorted { $0[keyPath: time] < $1[keyPath: time] }) }
+            guard !sorted else { continue }
+            if permutation == nil { permutation = Array(0..<times.count) }
+            permutation!.replaceSubrange(range, with: range.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) })
         }
-        return (offsets, rows)
+        return permutation
     }
 }
 
-/// Dense codes for values as they are first seen.
-final class Codes<Value: Hashable>: @unchecked Sendable {
-    var known: [Value: Int32] = [:]
+/// Paid orders as read, column by column.
+final class OrderColumns: @unchecked Sendable {
+    var owners: [Int32] = [], ids: [UUID] = [], times: [Double] = [], totals: [Int64] = []
 
-    func code(_ value: Value) -> Int32 {
-        if let code = known[value] { return code }
-        let code = Int32(known.count)
-        known[value] = code
-        return code
+    func add(_ owner: Int32, id: UUID, time: Double, total: Int64) {
+        owners.append(owner)
+        ids.append(id)
+        times.append(time)
+        totals.append(total)
+    }
+
+    struct Grouped {
+        let offsets: [Int32]
+        let ids: [UUID]
+        let times: [Double]
+        let totals: [Int64]
+    }
+
+    /// Grouped by contact, each contact's in time order.
+    func groupedByTime(contacts: Int) -> Grouped {
+        let grouping = Grouping(owners: owners, count: contacts)
+        var ids = grouping.place(self.ids, empty: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        var times = grouping.place(self.times, empty: 0)
+        var totals = grouping.place(self.totals, empty: 0)
+        if let order = grouping.timeOrder(times) {
+            ids = order.map { ids[$0] }
+            times = order.map { times[$0] }
+            totals = order.map { totals[$0] }
+        }
+        return Grouped(offsets: grouping.offsets, ids: ids, times: times, totals: totals)
+    }
+}
+
+/// Order lines as read: their order's index and product code.
+final class LineColumns: @unchecked Sendable {
+    var owners: [Int32] = [], products: [Int32] = []
+
+    func grouped(orders: Int) -> ([Int32], [Int32]) {
+        let grouping = Grouping(owners: owners, count: orders)
+        return (grouping.offsets, grouping.place(products, empty: 0))
+    }
+}
+
+/// Message events as read, column by column, with their types and campaigns as codes.
+final class EventColumns: @unchecked Sendable {
+    var owners: [Int32] = [], types: [UInt8] = [], times: [Double] = [], campaigns: [Int32] = []
+    private var typeCodes: [String: UInt8] = [:], campaignCodes: [UUID: Int32] = [:]
+
+    func add(_ owner: Int32, type: String, time: Double, campaign: UUID?) throws {
+        let typeCode: UInt8
+        if let code = typeCodes[type] {
+            typeCode = code
+        } else {
+            guard typeCodes.count < Int(UInt8.max) else { throw BulkReadError(message: "more than 255 event types") }
+            typeCode = UInt8(typeCodes.count)
+            typeCodes[type] = typeCode
+        }
+        owners.append(owner)
+        types.append(typeCode)
+        times.append(time)
+        campaigns.append(campaign.map { id in campaignCodes[id] ?? { let code = Int32(campaignCodes.count); campaignCodes[id] = code; return code }() } ?? -1)
+    }
+
+    struct Grouped {
+        let offsets: [Int32]
+        let types: [UInt8]
+        let times: [Double]
+        let campaigns: [Int32]
+        let typeCodes: [String: UInt8]
+        let campaignCodes: [UUID: Int32]
+    }
+
+    /// Grouped by contact, each contact's in time order.
+    func groupedByTime(contacts: Int) -> Grouped {
+        let grouping = Grouping(owners: owners, count: contacts)
+        owners = []
+        var types = grouping.place(self.types, empty: 0)
+        self.types = []
+        var times = grouping.place(self.times, empty: 0)
+        self.times = []
+        var campaigns = grouping.place(self.campaigns, empty: 0)
+        self.campaigns = []
+        if let order = grouping.timeOrder(times) {
+            types = order.map { types[$0] }
+            times = order.map { times[$0] }
+            campaigns = order.map { campaigns[$0] }
+        }
+        return Grouped(offsets: grouping.offsets, types: types, times: times, campaigns: campaigns, typeCodes: typeCodes, campaignCodes: campaignCodes)
+    }
+}
+
+/// JSON arrays of plain strings (contacts' tags) read without a decoder; nil for anything else (escapes, other
+/// types), which the caller decodes in full.
+enum JSONStrings {
+    static func array(_ text: String) -> [String]? {
+        var utf8 = text.utf8[...]
+        func skipSpace() { while let byte = utf8.first, byte == 32 || byte == 9 || byte == 10 || byte == 13 { utf8.removeFirst() } }
+        skipSpace()
+        guard utf8.popFirst() == UInt8(ascii: "[") else { return nil }
+        var items: [String] = []
+        skipSpace()
+        if utf8.first == UInt8(ascii: "]") {
+            utf8.removeFirst()
+            skipSpace()
+            return utf8.isEmpty ? items : nil
+        }
+        while true {
+            skipSpace()
+            guard utf8.popFirst() == UInt8(ascii: "\"") else { return nil }
+            guard let end = utf8.firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 32 }),
+                utf8[end] == UInt8(ascii: "\"")
+            else { return nil }
+            items.append(String(decoding: utf8[..<end], as: UTF8.self))
+            utf8 = utf8[utf8.index(after: end)...]
+            skipSpace()
+            switch utf8.popFirst() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "]"):
+                skipSpace()
+                return utf8.isEmpty ? items : nil
+            default: return nil
+            }
+        }
     }
 }
 
