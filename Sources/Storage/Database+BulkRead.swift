@@ -153,7 +153,7 @@ public struct BulkRow: @unchecked Sendable {
             case SQLITE_BLOB:
                 let count = Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))
                 if count == 16, let bytes = sqlite_nio_sqlite3_column_blob(statement, Int32(column)) {
-                    var id = UUID().uuid
+                    var id = UUIDText.zero
                     withUnsafeMutableBytes(of: &id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: 16)) }
                     return UUID(uuid: id)
                 }
@@ -196,9 +196,12 @@ public struct BulkReadError: Error, CustomStringConvertible, Sendable {
 
 /// UUIDs parsed from their 36-character text without making a `String` first.
 enum UUIDText {
+    /// Sixteen zero bytes to parse into (`UUID()` would draw random bytes from the system for nothing).
+    static let zero: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
     static func parse(_ text: UnsafeRawBufferPointer) -> UUID? {
         guard text.count == 36 else { return nil }
-        var bytes = UUID().uuid
+        var bytes = zero
         let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
             var position = 0
             for index in 0..<16 {
