@@ -37,6 +37,10 @@ struct SegmentsBench: AsyncParsableCommand {
     @Option(help: "Engines to time: sql, index or both (side by side).") var engine: EngineChoice = .sql
     @Option(help: "Also time this many random rule trees (seeded, the same every run), --tree-runs times each.") var randomTrees = 0
     @Option(help: "Timed counts per random tree.") var treeRuns = 5
+    @Option(
+        help: "Timed SQL counts per shape and per random tree, after one untimed count (default: --runs and --tree-runs); at a million contacts a SQL count takes seconds."
+    )
+    var sqlRuns: Int?
     @Option(help: "With the index: this many single-order writes, each followed by a count through the index service, to time how soon a change is counted.")
     var freshnessWrites = 0
     @Option(help: "Also write the results as JSON to this file.") var json: String?
@@ -44,7 +48,9 @@ struct SegmentsBench: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func validate() throws {
-        guard runs > 0, warmups >= 0 else { throw ValidationError("--runs must be positive and --warmups not negative") }
+        guard runs > 0, warmups >= 0, (sqlRuns ?? 1) > 0 else {
+            throw ValidationError("--runs and --sql-runs must be positive and --warmups not negative")
+        }
         guard randomTrees >= 0, treeRuns > 0, freshnessWrites >= 0 else {
             throw ValidationError("--random-trees and --freshness-writes must not be negative, --tree-runs must be positive")
         }
@@ -75,7 +81,9 @@ struct SegmentsBench: AsyncParsableCommand {
         print(
             "\(databaseName), workspace \(target.name): \(SeedProgressReporter.grouped(setup.contacts)) contacts; schema version \(schema) of \(Migrator().latestVersion)"
         )
-        if !explain { print("runs \(runs) after \(warmups) warm-up(s), milliseconds per count()") }
+        if !explain {
+            print("runs \(runs) after \(warmups) warm-up(s)\(sqlRuns.map { "; SQL: \($0) after \(Swift.min(warmups, 1))" } ?? ""), milliseconds per count()")
+        }
 
         var snapshot: AudienceSnapshot?
         var build: IndexBuild?
@@ -104,7 +112,7 @@ struct SegmentsBench: AsyncParsableCommand {
             }
             var result = BenchResult(shape: shape)
             if engine != .index {
-                result.sql = try await time { try await evaluator.count() }
+                result.sql = try await time(runs: sqlRuns, warmups: sqlRuns == nil ? nil : Swift.min(warmups, 1)) { try await evaluator.count() }
                 print(result.sql!.line("sql", shape: shape, contacts: setup.contacts))
             }
             if let snapshot {
@@ -133,7 +141,7 @@ struct SegmentsBench: AsyncParsableCommand {
                 let now = Date()
                 if engine != .index {
                     let evaluator = try setup.evaluator(rules, shape: shape, database: database, now: now)
-                    result.sql = try await time(runs: treeRuns, warmups: 1) { try await evaluator.count() }
+                    result.sql = try await time(runs: sqlRuns ?? treeRuns, warmups: 1) { try await evaluator.count() }
                     worst.sql = Swift.max(worst.sql, result.sql!.p95)
                 }
                 if let snapshot {
