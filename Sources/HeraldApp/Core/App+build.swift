@@ -116,6 +116,7 @@ public func buildApplication(
         workers.append(AnalyticsWorker(database: database, logger: logger.with(label: "analytics")))
         workers.append(AlertWorker(services: services.alerting, publicBaseURL: config.publicBaseURL, logger: logger.with(label: "alerts")))
         workers.append(AudienceLogPruner(index: services.segments.index, logger: logger.with(label: "segments")))
+        workers.append(AudienceIndexFollower(index: services.segments.index))
         workers.append(
             SegmentRefreshWorker(segments: services.segments, interval: config.segmentRefreshSeconds, logger: logger.with(label: "segments"))
         )

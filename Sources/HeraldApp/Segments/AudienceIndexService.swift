@@ -67,6 +67,8 @@ public actor AudienceIndexService {
     let logger: Logger
     private var entries: [UUID: Entry] = [:]
     private let metrics = AudienceIndexMetrics()
+    /// Questions this service answered from an index (as `herald_audience_index_answers_total`), for tests.
+    public private(set) var answers = 0
 
     public init(database: Database, settings: Settings, logger: Logger = Logger(label: "herald.audience-index")) {
         self.database = database
@@ -79,22 +81,37 @@ public actor AudienceIndexService {
     /// The workspace's index brought up to the change log, or nil (answer with SQL; a rebuild is started if due).
     public func currentView(for workspaceID: UUID, now: Date = Date()) async -> AudienceView? {
         guard settings.enabled else { return nil }
+        let view = await caughtUp(workspaceID)
+        if view == nil {
+            metrics.fellBack.increment()
+            startBuildIfDue(workspaceID, now: now)
+        } else {
+            metrics.answered.increment()
+            answers += 1
+        }
+        return view
+    }
+
+    /// Applies the change log to every index this server holds: run every second by ``AudienceIndexFollower``, so
+    /// each server applies every write within about a second even when nobody asks, and a question's own catch-up
+    /// finds little to read. An index that cannot catch up is rebuilt.
+    public func follow(now: Date = Date()) async {
+        guard settings.enabled else { return }
+        for workspaceID in entries.keys where entries[workspaceID]?.view != nil {
+            if await caughtUp(workspaceID) == nil { startBuildIfDue(workspaceID, now: now) }
+        }
+    }
+
+    /// The view after a catch-up that began after this call, or nil when the workspace has none.
+    private func caughtUp(_ workspaceID: UUID) async -> AudienceView? {
         let asked = ContinuousClock.now
-        var view: AudienceView?
         while true {
-            guard let entry = entries[workspaceID], entry.view != nil else {
-                metrics.fellBack.increment()
-                startBuildIfDue(workspaceID, now: now)
-                return nil
-            }
+            guard let entry = entries[workspaceID], entry.view != nil else { return nil }
             // One catch-up at a time per workspace. One that began after this question sees every write committed
             // before it, so its answer serves; one that began earlier may not, so wait for it and start another.
             if let running = entry.catchingUp {
                 let answer = await running.task.value
-                if running.began >= asked {
-                    view = answer
-                    break
-                }
+                if running.began >= asked { return answer }
                 // Its starter may not have run yet to clear it: clear it here, or this loop would find it again.
                 if entries[workspaceID]?.catchingUp?.began == running.began { entries[workspaceID]?.catchingUp = nil }
                 continue
@@ -102,17 +119,10 @@ public actor AudienceIndexService {
             let task = Task { await self.catchUp(workspaceID) }
             let began = ContinuousClock.now
             entries[workspaceID]?.catchingUp = (task, began)
-            view = await task.value
+            let view = await task.value
             if entries[workspaceID]?.catchingUp?.began == began { entries[workspaceID]?.catchingUp = nil }
-            break
+            return view
         }
-        if view == nil {
-            metrics.fellBack.increment()
-            startBuildIfDue(workspaceID, now: now)
-        } else {
-            metrics.answered.increment()
-        }
-        return view
     }
 
     /// Reads the log past the entry's position and the changed contacts' rows; nil when the index cannot answer.
@@ -129,6 +139,8 @@ public actor AudienceIndexService {
                 return (tail, delta, changed)
             }
             let (tail, delta, changed) = result
+            // How long the changes applied now had waited since they were written; 0 when there were none.
+            metrics.lag.record(tail.oldestChange.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
             if tail.isEmpty { return view }
             guard let delta else {
                 logger.debug("audience index: too many changes for a delta; rebuilding", metadata: ["workspace_id": "\(workspaceID)"])
@@ -246,6 +258,24 @@ struct AudienceIndexMetrics: Sendable {
     let fellBack = Counter(label: "herald_audience_index_sql_fallbacks_total")
     let applied = Counter(label: "herald_audience_index_changes_applied_total")
     let evaluationSeconds = Metrics.Timer(label: "herald_audience_index_evaluation_seconds")
+    /// Seconds from the oldest change a catch-up applied being written to its being applied (0 when up to date).
+    let lag = Gauge(label: "herald_audience_index_lag_seconds")
+}
+
+/// Applies the change log to this server's indexes every second (``AudienceIndexService/follow(now:)``).
+struct AudienceIndexFollower: Service {
+    let index: AudienceIndexService
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        // Runs (idle) with the index off too: a service that returns early would end the server's service group.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await index.follow()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
 }
 
 /// Prunes the audience change log every five minutes (any server may; deleting twice is harmless).

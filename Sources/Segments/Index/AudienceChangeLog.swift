@@ -33,11 +33,11 @@ public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible 
     public func tail(workspaceID: UUID, limit: Int = 20_000, in sql: any SQLDatabase) async throws -> AudienceLogTail {
         let rows = try await sql.raw(
             """
-            SELECT id, contact_id FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)
+            SELECT id, contact_id, changed_at FROM audience_changes WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: floor)
             ORDER BY id LIMIT \(bind: limit + Int(Self.window) + 1)
             """
         ).all()
-        var contacts = Set<UUID>(), whole = false, last = self.last, ids: [Int64] = [], fresh = 0
+        var contacts = Set<UUID>(), whole = false, last = self.last, ids: [Int64] = [], fresh = 0, oldest: Double?
         for row in rows {
             let id = try row.decode(column: "id", as: Int64.self)
             ids.append(id)
@@ -45,12 +45,17 @@ public struct AudienceLogPosition: Sendable, Equatable, CustomStringConvertible 
             // Every id in (floor, last] this position saw is in `seen`: anything else is new, a late commit included.
             guard !seen.contains(id) else { continue }
             fresh += 1
+            // SQLite keeps seconds since 1970 (REAL), PostgreSQL a timestamptz.
+            let at = (try? row.decode(column: "changed_at", as: Double.self)) ?? (try? row.decode(column: "changed_at", as: Date.self))?.timeIntervalSince1970
+            if let at { oldest = min(oldest ?? at, at) }
             if let contact = try row.decode(column: "contact_id", as: UUID?.self) { contacts.insert(contact) } else { whole = true }
         }
         let newFloor = max(0, last - Self.window)
         let position = AudienceLogPosition(last: last, seen: Set(ids.filter { $0 > newFloor }))
         let truncated = rows.count > limit + Int(Self.window)
-        return AudienceLogTail(contacts: contacts, wholeWorkspace: whole || truncated, changes: fresh, position: position)
+        return AudienceLogTail(
+            contacts: contacts, wholeWorkspace: whole || truncated, changes: fresh, position: position,
+            oldestChange: oldest.map(Date.init(timeIntervalSince1970:)))
     }
 }
 
@@ -64,6 +69,8 @@ public struct AudienceLogTail: Sendable {
     public let changes: Int
     /// The position after these changes.
     public let position: AudienceLogPosition
+    /// When the earliest of the new changes was written (on PostgreSQL: when its transaction began).
+    public let oldestChange: Date?
 
     public var isEmpty: Bool { changes == 0 }
 }
