@@ -10,8 +10,8 @@ struct AudienceFreeze: Sendable {
     let pageSize = 5000
 
     /// Every opted-in contact, or a saved segment's opted-in members: a dynamic segment is evaluated
-    /// once, here, in a single query, so the campaign's audience is the segment as it was when sending
-    /// started; a static one is its snapshot. Contacts known only by a BSUID are included; the +1 rule
+    /// once, here (by the audience index, or else in a single query), so the campaign's audience is the segment as it
+    /// was when sending started; a static one is its snapshot. Contacts known only by a BSUID are included; the +1 rule
     /// applies to their country as it does to +1 phones.
     func freeze(_ campaign: Campaign, category: String) async throws -> Int {
         try await members(of: campaign, category: category) { page in try await insert(page, campaign: campaign) }
@@ -28,7 +28,27 @@ struct AudienceFreeze: Sendable {
     func members(of campaign: Campaign, category: String, _ page: ([(UUID, ContactAddress)]) async throws -> Void) async throws {
         let marketing = category.uppercased() == "MARKETING"
         func reachable(_ row: (UUID, ContactAddress)) -> Bool { !(marketing && row.1.isNANP) }
-        if let filter = try await segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID) {
+        if let segmentID = campaign.audience.segmentID,
+            let members = try await segments.indexedMembers(workspaceID: campaign.workspaceID, segmentID: segmentID)
+        {
+            // The segment's members from the audience index, as they were when sending started; each page's consent
+            // and addresses are read from the contacts themselves.
+            var start = 0
+            while start < members.count {
+                let ids = members[start..<min(start + pageSize, members.count)]
+                let rows = try await database.read { sql in
+                    try await sql.raw(
+                        """
+                        SELECT c.id, c.phone, c.bsuid FROM contacts c
+                        WHERE c.workspace_id = \(bind: campaign.workspaceID) AND c.consent_status = 'opted_in' AND c.id IN (\(binds: Array(ids)))
+                        ORDER BY c.id
+                        """
+                    ).all().map(Self.row)
+                }.filter(reachable)
+                if !rows.isEmpty { try await page(rows) }
+                start += pageSize
+            }
+        } else if let filter = try await segments.audiencePredicate(workspaceID: campaign.workspaceID, segmentID: campaign.audience.segmentID) {
             let members = try await database.read { sql in
                 try await sql.raw(
                     """

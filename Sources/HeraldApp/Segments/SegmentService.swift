@@ -91,22 +91,27 @@ public struct SegmentService: Sendable {
     /// logged change and the rules need nothing it lacks (a static segment's stored members), else SQL within the
     /// query time limit. Rules are validated by the caller.
     func liveEvaluator(_ rules: RuleNode, in workspace: SegmentWorkspace, now: Date = Date()) async throws -> any SegmentEvaluator {
-        if index.isEnabled,
-            IndexSegmentEvaluator.supports(rules, catalog: workspace.catalog, isSnapshot: workspace.isSnapshot, segmentRules: workspace.segmentRules),
-            let view = await index.currentView(for: workspace.workspaceID, now: now)
-        {
-            do {
-                return try IndexSegmentEvaluator(
-                    view: view, rules: rules, catalog: workspace.catalog, now: now, timeZone: workspace.timeZone,
-                    currencyMinorUnits: workspace.minorUnits, segmentRules: workspace.segmentRules, isSnapshot: workspace.isSnapshot
-                )
-            } catch let problems as RuleProblems {
-                throw SegmentRulesInput.invalid(problems.problems)
-            } catch {
-                // Rules the index cannot answer are answered by SQL below.
-            }
-        }
+        if let evaluator = try await indexEvaluator(rules, in: workspace, now: now) { return evaluator }
         do { return try workspace.evaluator(rules, database: limitedReads, now: now) } catch { throw SegmentRulesInput.invalid(error.problems) }
+    }
+
+    /// The audience index's evaluator of `rules` at `now`, caught up with every logged change; nil when SQL must answer
+    /// (the index is off, building, over its budget, or the rules need a static segment's stored members).
+    func indexEvaluator(_ rules: RuleNode, in workspace: SegmentWorkspace, now: Date) async throws -> IndexSegmentEvaluator? {
+        guard index.isEnabled,
+            IndexSegmentEvaluator.supports(rules, catalog: workspace.catalog, isSnapshot: workspace.isSnapshot, segmentRules: workspace.segmentRules),
+            let view = await index.currentView(for: workspace.workspaceID)
+        else { return nil }
+        do {
+            return try IndexSegmentEvaluator(
+                view: view, rules: rules, catalog: workspace.catalog, now: now, timeZone: workspace.timeZone,
+                currencyMinorUnits: workspace.minorUnits, segmentRules: workspace.segmentRules, isSnapshot: workspace.isSnapshot
+            )
+        } catch let problems as RuleProblems {
+            throw SegmentRulesInput.invalid(problems.problems)
+        } catch {
+            return nil  // Rules the index cannot answer are answered by SQL.
+        }
     }
 
     func workspace(_ workspaceID: UUID) async throws -> SegmentWorkspace {
@@ -146,6 +151,16 @@ public struct SegmentService: Sendable {
         }
     }
 
+    /// A dynamic segment's members now, in id order, from the audience index; nil when the segment is static or the
+    /// index cannot answer (then ``audiencePredicate(workspaceID:segmentID:now:)`` selects them in SQL).
+    func indexedMembers(workspaceID: UUID, segmentID: UUID, now: Date = Date()) async throws -> [UUID]? {
+        guard index.isEnabled, let segment = try await store.find(workspaceID: workspaceID, id: segmentID), segment.kind == .dynamic else { return nil }
+        let workspace = try await workspace(workspaceID)
+        let problems = workspace.validate(segment.rules)
+        guard problems.isEmpty else { throw SegmentRulesInput.invalid(problems) }
+        return try await indexEvaluator(segment.rules, in: workspace, now: now)?.allMembers()
+    }
+
     /// A predicate over `contacts c` for a campaign's audience, or nil for every contact.
     func audiencePredicate(workspaceID: UUID, segmentID: UUID?, now: Date = Date()) async throws -> SQLQueryString? {
         guard let segmentID else { return nil }
@@ -172,6 +187,10 @@ public struct SegmentService: Sendable {
             let message = error.problems.first?.message ?? "the rules are no longer valid"
             try await store.recordRefreshError(segment, message: message)
             throw SegmentRulesInput.invalid(error.problems)
+        }
+        let started = ContinuousClock.now
+        if let indexed = try await indexEvaluator(segment.rules, in: workspace, now: now) {
+            return try await store.refresh(segment, matching: Set(try await indexed.allMembers()), started: started, reason: reason, now: now)
         }
         return try await store.refresh(segment, predicate: evaluator.predicate, reason: reason, now: now)
     }

@@ -80,7 +80,17 @@ public struct SegmentStore: Sendable {
     /// contact that entered or left and a summary row. A scheduled refresh that changed nothing keeps
     /// no summary, so the history shows changes rather than ticks.
     func refresh(_ segment: Segment, predicate: SQLQueryString, reason: String, now: Date) async throws -> Segment {
-        if database.dialect.kind == .sqlite { return try await refreshOutsideWriter(segment, predicate: predicate, reason: reason, now: now) }
+        if database.dialect.kind == .sqlite {
+            // SQLite has one writer: evaluating the rules inside the write transaction would hold up every other write
+            // (webhooks, sends) for as long as the rules take, so a reader evaluates them first.
+            let started = ContinuousClock.now
+            let ws = segment.workspaceID
+            let matching = try await database.read { sql in
+                Set(try await sql.raw("SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: ws) AND \(predicate)").all()
+                    .map { try $0.decode(column: "id", as: UUID.self) })
+            }
+            return try await refresh(segment, matching: matching, started: started, reason: reason, now: now)
+        }
         let started = ContinuousClock.now
         let refreshID = UUID.timeOrdered(at: now)
         let ws = segment.workspaceID, sid = segment.id
@@ -150,19 +160,17 @@ public struct SegmentStore: Sendable {
         return Self.refreshed(segment, total: counts.0, took: counts.1, now: now)
     }
 
-    /// SQLite has one writer: evaluating the rules inside the write transaction would hold up every
-    /// other write (webhooks, sends) for as long as the rules take. So the rules are evaluated by a
-    /// reader first, and the write transaction only compares that answer with the stored members (read
-    /// again inside it, so a refresh in between is taken into account) and writes the difference.
-    private func refreshOutsideWriter(_ segment: Segment, predicate: SQLQueryString, reason: String, now: Date) async throws -> Segment {
-        let started = ContinuousClock.now
+    /// Brings `segment_members` to `matching`, who matches the rules now (evaluated before the write transaction: by the
+    /// audience index, or by an SQLite reader), recording each contact that entered or left and a summary row as
+    /// ``refresh(_:predicate:reason:now:)`` does. The transaction compares that answer with the stored members, read
+    /// again inside it after locking the segment, so a refresh in between is taken into account.
+    func refresh(_ segment: Segment, matching: Set<UUID>, started: ContinuousClock.Instant = .now, reason: String, now: Date) async throws -> Segment {
         let ws = segment.workspaceID, sid = segment.id
-        let matching = try await database.read { sql in
-            Set(try await sql.raw("SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: ws) AND \(predicate)").all()
-                .map { try $0.decode(column: "id", as: UUID.self) })
-        }
         let refreshID = UUID.timeOrdered(at: now)
-        let counts = try await database.transaction { sql in
+        let forUpdate = database.dialect.forUpdate
+        let counts = try await database.transaction(retryingConflicts: 3) { sql in
+            // One refresh of a segment at a time (SQLite's single writer already is one).
+            try await sql.raw("SELECT id FROM segments WHERE id = \(bind: sid)\(forUpdate)").run()
             let current = Set(try await sql.raw("SELECT contact_id FROM segment_members WHERE segment_id = \(bind: sid)").all()
                 .map { try $0.decode(column: "contact_id", as: UUID.self) })
             let entered = matching.subtracting(current).sorted { $0.uuidString < $1.uuidString }

@@ -132,6 +132,11 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
         return merged
     }
 
+    /// Every member's id, in id order.
+    public func allMembers() async throws -> [UUID] {
+        try await page(after: nil, limit: count())
+    }
+
     public func contains(contactID: UUID) async throws -> Bool {
         if let delta = view.delta, let deltaPlan, let ordinal = delta.ordinal(of: contactID) {
             return !deltaPlan.evaluate(BitSet([ordinal]), contacts: delta.contactCount).isEmpty

@@ -223,4 +223,67 @@ struct AudienceIndexTests {
             }
         }
     }
+
+    @Test("refreshes and campaign audiences come from the index, with the members SQL selects", arguments: Engine.available)
+    func refreshAndFreeze(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let segments = app.services.segments
+            guard segments.index.isEnabled else { return }
+            let data = try await SegmentData.make(app)
+            try await segments.index.build(app.workspace.id)
+            let saved = try await app.request(
+                .post, "/api/segments", json: #"{"name":"Readers","rules":{"field":"engagement.read","operator":"gte","value":1}}"#)
+            #expect(saved.status == .created, "\(saved.text)")
+            let id = try #require(saved.json["id"].string.flatMap(UUID.init(uuidString:)))
+            func stored() async throws -> Set<UUID> {
+                try await app.database.read { sql in
+                    Set(try await sql.raw("SELECT contact_id FROM segment_members WHERE segment_id = \(bind: id)").all().map {
+                        try $0.decode(column: "contact_id", as: UUID.self)
+                    })
+                }
+            }
+            func sqlMembers() async throws -> Set<UUID> {
+                let workspace = try await segments.workspace(app.workspace.id)
+                let segment = try #require(try await segments.store.find(workspaceID: app.workspace.id, id: id))
+                return Set(try await workspace.evaluator(segment.rules, database: app.database).page(after: nil, limit: 1000))
+            }
+            #expect(try await stored() == (try await sqlMembers()))
+            // Ben reads a message and Cleo opts out; a manual refresh asks the index and stores what SQL selects.
+            let read = try await app.request(.post, "/api/events/import", json: """
+                [{"contact":"+4915112345672","type":"read","occurred_at":"\(SegmentData.iso(daysAgo: 1))"},
+                 {"contact":"+4915112345673","type":"read","occurred_at":"\(SegmentData.iso(daysAgo: 2))"}]
+                """)
+            #expect(read.status == .created, "\(read.text)")
+            #expect(try await app.request(.patch, "/api/contacts/\(data.cleo)", json: #"{"consent":"opted_out"}"#).status == .ok)
+            let answered = await segments.index.answers
+            let refreshed = try await app.request(.post, "/api/segments/\(id)/refresh")
+            #expect(refreshed.status == .ok, "\(refreshed.text)")
+            #expect(await segments.index.answers > answered, "the refresh did not ask the index")
+            let members = try await stored()
+            #expect(members == (try await sqlMembers()))
+            #expect(members.contains(try #require(UUID(uuidString: data.ben))))
+            let history = try await app.request(.get, "/api/segments/\(id)/history")
+            #expect(history.status == .ok)
+            #expect(history.text.contains(data.ben.lowercased()) || history.text.contains(data.ben), "\(history.text)")
+
+            // A campaign to the segment queues its opted-in members, from the index too.
+            let now = Date()
+            let campaign = Campaign(
+                id: .timeOrdered(), workspaceID: app.workspace.id, name: "Readers", status: .sending, variables: [:],
+                audience: Audience(type: "segment", segmentID: id), createdAt: now, updatedAt: now
+            )
+            let freeze = AudienceFreeze(database: app.database, segments: segments)
+            let before = await segments.index.answers
+            var queued: [UUID] = []
+            try await freeze.members(of: campaign, category: "UTILITY") { page in queued += page.map(\.0) }
+            #expect(await segments.index.answers > before, "the freeze did not ask the index")
+            let optedIn = try await app.database.read { sql in
+                Set(try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: app.workspace.id) AND consent_status = 'opted_in'").all()
+                    .map { try $0.decode(column: "id", as: UUID.self) })
+            }
+            #expect(Set(queued) == (try await sqlMembers()).intersection(optedIn))
+            #expect(!queued.isEmpty)
+            #expect(queued == queued.sorted { $0.uuidString < $1.uuidString } || queued.count < 2)
+        }
+    }
 }
