@@ -45,7 +45,15 @@ extension AudiencePlanner {
             }
         case .averageOrderValue:
             let test = numberTest(op, value, scale: money)
+            if !windowed {
+                let spend = s.lifetimeSpend
+                return .test(cost: 1) { o in
+                    let count = orderOffsets[o + 1] - orderOffsets[o]
+                    return count > 0 && test(Double(spend[o]) / Double(count))
+                }
+            }
             return .test(cost: 10) { o in
+                if !(lastPurchase[o] >= low) { return false }
                 let range = rows(orderOffsets, orderTime, o)
                 guard !range.isEmpty else { return false }
                 var sum: Int64 = 0
@@ -113,9 +121,9 @@ extension AudiencePlanner {
             let last = s.lastEvent[Int(code)]
             return .test(cost: 1) { o in test(last[o]) }
         case .neverEngaged:
-            let engaged = engagedColumns()
+            let lastEngaged = s.lastEngaged
             let never = value == .bool(true)
-            return .test(cost: 1) { o in engaged.allSatisfy { $0[o].isNaN } == never }
+            return .test(cost: 1) { o in lastEngaged[o].isNaN == never }
         case .engagementScore:
             let test = numberTest(op, value)
             let since = daysAgo(Double(FieldCatalog.engagementScoreDays))
@@ -124,10 +132,14 @@ extension AudiencePlanner {
                 if let code = s.eventTypeCodes[type] { table[Int(code)] = value }
             }
             let points = table
-            let engaged = engagedColumns()
+            let lastEngaged = s.lastEngaged
             let offsets = s.eventOffsets, types = s.eventType, times = s.eventTime
+            // A tree often tests the score more than once: each contact's is summed once per evaluation.
+            let memo = memo.scores(contacts: s.contactCount)
             return .test(cost: 10) { o in
-                guard engaged.contains(where: { $0[o] >= since }) else { return test(0) }
+                guard lastEngaged[o] >= since else { return test(0) }
+                let known = memo.values[o]
+                if known != ScoreMemo.unknown { return test(Double(known)) }
                 var score = 0
                 var row = Int(offsets[o + 1]) - 1
                 let first = Int(offsets[o])
@@ -136,7 +148,9 @@ extension AudiencePlanner {
                     score += points[Int(types[row])]
                     row -= 1
                 }
-                return test(Double(min(score, 100)))
+                let capped = min(score, 100)
+                memo.values[o] = UInt8(capped)
+                return test(Double(capped))
             }
         default:
             return .constant(false)
@@ -157,8 +171,30 @@ extension AudiencePlanner {
         }
     }
 
-    /// The latest read, click and reply per contact (the types that count as engagement).
-    private func engagedColumns() -> [[Double]] {
-        ["read", "clicked", "replied"].compactMap { snapshot.eventTypeCodes[$0].map { snapshot.lastEvent[Int($0)] } }
+}
+
+/// What one evaluation computes once and several conditions reuse. Plans are compiled on one thread; during a scan
+/// each contact is tested by one slice only and scans run one after another, so entries are never written at once.
+final class PlannerMemo: @unchecked Sendable {
+    private var scores: ScoreMemo?
+
+    func scores(contacts: Int) -> ScoreMemo {
+        if let scores { return scores }
+        let made = ScoreMemo(contacts: contacts)
+        scores = made
+        return made
     }
+}
+
+/// Engagement scores (0–100) by ordinal, ``unknown`` until summed.
+final class ScoreMemo: @unchecked Sendable {
+    static let unknown = UInt8.max
+    let values: UnsafeMutableBufferPointer<UInt8>
+
+    init(contacts: Int) {
+        values = .allocate(capacity: max(contacts, 1))
+        values.initialize(repeating: Self.unknown)
+    }
+
+    deinit { values.deallocate() }
 }

@@ -19,6 +19,7 @@ struct AudiencePlanner {
     let currencyMinorUnits: Int
     let segmentRules: @Sendable (UUID) -> RuleNode?
     let isSnapshot: @Sendable (UUID) -> Bool
+    let memo = PlannerMemo()
 
     func plan(_ node: RuleNode, nesting: Int = 0) throws -> AudiencePlan {
         switch node {

@@ -161,6 +161,14 @@ extension AudienceSnapshot {
             }
         }
         self.lastEvent = lastEvent
+        var lastEngaged = [Double](repeating: .nan, count: n)
+        for type in ["read", "clicked", "replied"] {
+            guard let code = events.typeCodes[type] else { continue }
+            for (ordinal, time) in lastEvent[Int(code)].enumerated() where !(lastEngaged[ordinal] >= time) && !time.isNaN {
+                lastEngaged[ordinal] = time
+            }
+        }
+        self.lastEngaged = lastEngaged
     }
 }
 

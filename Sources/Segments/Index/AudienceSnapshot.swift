@@ -55,6 +55,8 @@ public struct AudienceSnapshot: Sendable {
     let campaignCodes: [UUID: Int32]
     /// The latest event of each type code per contact (NaN if never): `lastEvent[type][ordinal]`.
     let lastEvent: [[Double]]
+    /// The latest read, click or reply per contact (NaN if never): the events that count as engagement.
+    let lastEngaged: [Double]
 
     public var contactCount: Int { ids.count }
     public var orderCount: Int { orderTime.count }
@@ -72,7 +74,7 @@ public struct AudienceSnapshot: Sendable {
         bytes += tags.count * (n / 8) + n / 8
         for column in attributes.values { bytes += column.estimatedBytes(contacts: n) }
         bytes += orderTime.count * (8 + 8) + lineProduct.count * 4 + lineOffsets.count * 4 + orderOffsets.count * 4 + n * 24
-        bytes += eventTime.count * (8 + 1 + 4) + eventOffsets.count * 4 + lastEvent.count * n * 8
+        bytes += eventTime.count * (8 + 1 + 4) + eventOffsets.count * 4 + (lastEvent.count + 1) * n * 8
         return bytes
     }
 
