@@ -25,6 +25,9 @@ public struct AppServices: Sendable {
     /// tests that do not send messages may leave it out (and get a random key, a temporary folder and
     /// Cloud API hosts on this machine allowed).
     public init(database: Database, bcryptCost: UInt8 = 11, config: HeraldConfig? = nil, httpClient: HTTPClient = .shared) {
+        // Services make metrics as they are made (the audience index's, for one): swift-metrics must be bootstrapped
+        // first, or those metrics go nowhere.
+        _ = HeraldMetrics.registry
         self.database = database
         self.workspaces = WorkspaceStore(database: database)
         self.keys = APIKeyStore(database: database)

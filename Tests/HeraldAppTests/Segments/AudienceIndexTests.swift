@@ -125,6 +125,11 @@ struct AudienceIndexTests {
             let expected: [String] = [data.ben, data.cleo].sorted()
             #expect(firstIDs + secondIDs == expected, "\(first.text) \(second.text)")
             #expect(third.json["data"].array.isEmpty)
+            // The index's figures are on /metrics.
+            let metrics = try await app.request(.get, "/metrics", key: "").text
+            for name in ["herald_audience_index_answers_total", "herald_audience_index_builds_total", "herald_audience_index_lag_seconds"] {
+                #expect(metrics.contains(name), "\(name) is not on /metrics")
+            }
         }
     }
 
