@@ -229,17 +229,19 @@ enum UUIDText {
 }
 
 extension Database {
-    /// ``consistentRead(_:)`` with a ``BulkReader``: one read-only transaction (SQLite's WAL snapshot, PostgreSQL's
-    /// `REPEATABLE READ`) whose statements may stream millions of rows cheaply.
+    /// ``consistentRead(_:)`` with a ``BulkReader``: one read-only transaction (SQLite's WAL snapshot on a connection
+    /// of its own, PostgreSQL's `REPEATABLE READ`) whose statements may stream millions of rows cheaply.
     public func consistentBulkRead<R: Sendable>(_ body: @Sendable (BulkReader) async throws -> R) async throws -> R {
         switch backend {
-        case .sqlite(_, let readers, _, let next):
-            let connection = readers[next.advance() % readers.count]
-            guard let handle = TimedReader.rawHandle(of: connection).map(SQLiteHandle.init(raw:)) else {
-                throw BulkReadError(message: "the SQLite connection's handle was not found")
-            }
-            return try await Self.inTransaction(begin: "BEGIN DEFERRED", on: connection.sql(queryLogLevel: .trace)) { sql in
-                try await body(BulkReader(sql: sql, source: .sqlite(handle)))
+        case .sqlite:
+            // A connection of its own, as in consistentRead: no other read may run inside this transaction.
+            return try await withOwnSQLiteConnection { connection in
+                guard let handle = TimedReader.rawHandle(of: connection).map(SQLiteHandle.init(raw:)) else {
+                    throw BulkReadError(message: "the SQLite connection's handle was not found")
+                }
+                return try await Self.inTransaction(begin: "BEGIN DEFERRED", on: connection.sql(queryLogLevel: .trace)) { sql in
+                    try await body(BulkReader(sql: sql, source: .sqlite(handle)))
+                }
             }
         case .postgres(let client, _):
             let logger = self.logger

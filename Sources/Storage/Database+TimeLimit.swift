@@ -19,7 +19,7 @@ extension Database {
     /// statement itself (`statement_timeout`); SQLite interrupts the one connection kept for these reads.
     /// The view shares this database's connections; closing it closes nothing.
     public func withReadTimeLimit(_ limit: Duration) -> Database {
-        Database(kind: kind, backend: backend, logger: logger, readTimeLimit: limit, timedReader: timedReader, isView: true)
+        Database(kind: kind, backend: backend, logger: logger, readTimeLimit: limit, timedReader: timedReader, isView: true, sqlitePath: sqlitePath)
     }
 
     func timedRead<R: Sendable>(limit: Duration, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

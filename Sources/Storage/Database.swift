@@ -21,6 +21,8 @@ public final class Database: Sendable {
     let timedReader: TimedReader?
     /// A view made by ``withReadTimeLimit(_:)`` shares its parent's connections and does not close them.
     let isView: Bool
+    /// SQLite: the file, for connections opened for one consistent read (``consistentRead(_:)``).
+    let sqlitePath: String?
 
     enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, next: ReaderCursor)
@@ -29,7 +31,7 @@ public final class Database: Sendable {
 
     init(
         kind: DatabaseKind, backend: Backend, logger: Logger, readTimeLimit: Duration? = nil, timedReader: TimedReader? = nil,
-        isView: Bool = false
+        isView: Bool = false, sqlitePath: String? = nil
     ) {
         self.kind = kind
         self.dialect = Dialect(kind: kind)
@@ -38,6 +40,7 @@ public final class Database: Sendable {
         self.readTimeLimit = readTimeLimit
         self.timedReader = timedReader
         self.isView = isView
+        self.sqlitePath = sqlitePath
     }
 
     /// Opens the database the URL names. SQLite files are created (with their folder) when absent.
@@ -55,7 +58,7 @@ public final class Database: Sendable {
             return Database(
                 kind: .sqlite,
                 backend: .sqlite(writer: writer, readers: readers, lock: AsyncLock(), next: ReaderCursor()),
-                logger: logger, timedReader: TimedReader(connection: try await openSQLite(path: path, logger: logger))
+                logger: logger, timedReader: TimedReader(connection: try await openSQLite(path: path, logger: logger)), sqlitePath: path
             )
         case .postgres(let host, let port, let username, let password, let database, let tls):
             var configuration = PostgresClient.Configuration(

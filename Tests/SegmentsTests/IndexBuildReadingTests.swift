@@ -52,6 +52,42 @@ struct IndexBuildReadingTests {
         }
     }
 
+    @Test("a consistent read in progress does not hide a write that just committed from other reads", arguments: Engine.available)
+    func consistentReadsKeepToThemselves(engine: Engine) async throws {
+        try await TestDatabase.with(engine) { database in
+            try await database.transaction { try await $0.raw("CREATE TABLE probe_rows (id INTEGER PRIMARY KEY)").run() }
+            @Sendable func count(_ sql: any SQLDatabase) async throws -> Int {
+                try await sql.raw("SELECT COUNT(*) AS n FROM probe_rows").first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            for bulk in [false, true] {
+                let (started, begun) = AsyncStream<Void>.makeStream()
+                let (released, release) = AsyncStream<Void>.makeStream()
+                // Holds a consistent read open (it has read once, so its snapshot is fixed) until released.
+                let holder = Task {
+                    @Sendable func hold(_ sql: any SQLDatabase) async throws {
+                        _ = try await count(sql)
+                        begun.yield()
+                        for await _ in released { break }
+                    }
+                    if bulk {
+                        try await database.consistentBulkRead { try await hold($0.sql) }
+                    } else {
+                        try await database.consistentRead { try await hold($0) }
+                    }
+                }
+                for await _ in started { break }
+                let before = try await database.read { try await count($0) }
+                try await database.transaction { try await $0.raw("INSERT INTO probe_rows (id) VALUES (\(bind: before + 1))").run() }
+                // Plain reads take the reader connections in turn: every one of them sees the write.
+                for _ in 0..<6 {
+                    #expect(try await database.read { try await count($0) } == before + 1, "bulk: \(bulk)")
+                }
+                release.yield()
+                try await holder.value
+            }
+        }
+    }
+
     struct Contact: Equatable, Sendable {
         let id: UUID
         let phone: String?
