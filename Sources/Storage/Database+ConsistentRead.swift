@@ -2,9 +2,9 @@ import SQLKit
 import SQLiteNIO
 
 extension Database {
-    /// Runs several reads that must see one state of the database: in a read-only transaction on the reader's
-    /// connection (SQLite's WAL snapshot; PostgreSQL's `REPEATABLE READ`), so a write that commits meanwhile is in
-    /// none of them or, on SQLite, in all of them.
+    /// Runs several reads that must see one state of the database: in a read-only transaction (SQLite's WAL snapshot;
+    /// PostgreSQL's `REPEATABLE READ` on a leased connection), so a write that commits meanwhile is in none of them or,
+    /// on SQLite (whose snapshot starts at the first read), in all of them.
     ///
     /// On SQLite the transaction runs on a connection opened for it alone: the reader connections are shared by every
     /// read, and a statement of another read on a connection inside this transaction would see its old snapshot (a row
