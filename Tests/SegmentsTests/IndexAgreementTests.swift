@@ -43,6 +43,12 @@ struct IndexAgreementTests {
                 for contact in world.contacts.prefix(4) {
                     #expect(try await index.contains(contactID: contact.id) == expected.contains(contact.id), "\(json)")
                 }
+                // The paths a million contacts take: parallel slices, and children ordered by a timed sample.
+                let sliced = try IndexSegmentEvaluator(
+                    snapshot: snapshot, rules: tree, catalog: catalog, now: world.now, timeZone: world.timeZone, segmentRules: { segments[$0] },
+                    tuning: IndexTuning(smallMask: 4, sampleSize: 3, sliceSize: 64)
+                )
+                #expect(try await sliced.allMembers() == members, "sliced and sampled: \(json)")
             }
         }
     }

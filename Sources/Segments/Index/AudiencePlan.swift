@@ -11,11 +11,24 @@ import Foundation
 indirect enum AudiencePlan: Sendable {
     case constant(Bool)
     case bits(BitSet)
-    /// A test of one contact by ordinal; `cost` orders an AND's children (column tests 1, activity 10).
+    /// A test of one contact by ordinal; `cost` orders an AND's children (column tests 1, rows ``rowCost``).
     case test(cost: Int, @Sendable (Int) -> Bool)
     case and([AudiencePlan])
     case or([AudiencePlan])
     case not(AudiencePlan)
+
+    /// AND of `children`, with nested ANDs merged into it so that all their children are ordered together.
+    static func all(_ children: [AudiencePlan]) -> AudiencePlan {
+        if children.isEmpty { return .constant(true) }
+        return .and(children.flatMap { child -> [AudiencePlan] in if case .and(let inner) = child { inner } else { [child] } })
+    }
+
+    /// OR of `children`, with nested ORs merged into it: a cheap test inside a nested OR then runs before an expensive
+    /// one beside it.
+    static func any(_ children: [AudiencePlan]) -> AudiencePlan {
+        if children.isEmpty { return .constant(false) }
+        return .or(children.flatMap { child -> [AudiencePlan] in if case .or(let inner) = child { inner } else { [child] } })
+    }
 
     var cost: Int {
         switch self {
@@ -27,38 +40,76 @@ indirect enum AudiencePlan: Sendable {
     }
 
     /// The contacts of `mask` the plan selects.
-    func evaluate(_ mask: BitSet, contacts: Int) -> BitSet {
+    func evaluate(_ mask: BitSet, contacts: Int, tuning: IndexTuning = .standard) -> BitSet {
         if mask.isEmpty { return mask }
         switch self {
         case .constant(let value): return value ? mask : BitSet()
         case .bits(let bits): return mask.intersection(bits)
-        case .test(_, let test): return Self.scan(mask, contacts: contacts, test)
+        case .test(_, let test): return Self.scan(mask, contacts: contacts, tuning: tuning, test)
         case .and(let children):
             var kept = mask
-            for child in children.sorted(by: { $0.cost < $1.cost }) {
-                kept = child.evaluate(kept, contacts: contacts)
+            for child in Self.ordered(children, in: mask, contacts: contacts, tuning: tuning, wanting: false) {
+                kept = child.evaluate(kept, contacts: contacts, tuning: tuning)
                 if kept.isEmpty { break }
             }
             return kept
         case .or(let children):
             var found = BitSet(), remaining = mask
-            for child in children.sorted(by: { $0.cost < $1.cost }) {
-                let more = child.evaluate(remaining, contacts: contacts)
+            for child in Self.ordered(children, in: mask, contacts: contacts, tuning: tuning, wanting: true) {
+                let more = child.evaluate(remaining, contacts: contacts, tuning: tuning)
                 found.formUnion(more)
                 remaining.subtract(more)
                 if remaining.isEmpty { break }
             }
             return found
-        case .not(let child): return mask.subtracting(child.evaluate(mask, contacts: contacts))
+        case .not(let child): return mask.subtracting(child.evaluate(mask, contacts: contacts, tuning: tuning))
         }
     }
 
-    /// Contacts per parallel slice: word-aligned, so each slice writes its own words.
-    static let sliceSize = 1 << 16
+    /// The cost of a per-contact test that reads a contact's orders or events; cheaper ones read one column.
+    static let rowCost = 10
 
-    /// Tests the members of `mask` in slices run on every core, writing the result's words directly.
-    static func scan(_ mask: BitSet, contacts: Int, _ test: @escaping @Sendable (Int) -> Bool) -> BitSet {
+    /// The order to run an AND's children in (`wanting` false: those that drop the most contacts for their time first)
+    /// or an OR's (`wanting` true: those that find the most first). Cheaper children come first, by cost. When two
+    /// or more children read rows, and the mask is large, each of those is timed on a sample of the mask: a test of
+    /// the last 90 days' orders that almost nobody passes should run before a score test that almost everybody
+    /// passes, and their costs alone cannot tell. The order changes only the time, never the result.
+    static func ordered(_ children: [AudiencePlan], in mask: BitSet, contacts: Int, tuning: IndexTuning, wanting: Bool) -> [AudiencePlan] {
+        let byCost = children.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
+        let split = byCost.firstIndex { $0.cost >= rowCost } ?? byCost.count
+        guard byCost.count - split >= 2, mask.count > tuning.smallMask else { return byCost }
+        let sample = sample(of: mask, contacts: contacts, size: tuning.sampleSize)
+        let clock = ContinuousClock()
+        let ranked = byCost[split...].map { child -> (plan: AudiencePlan, score: Double) in
+            let started = clock.now
+            let passed = child.evaluate(sample, contacts: contacts, tuning: tuning).count
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let useful = wanting ? passed : sample.count - passed
+            return (child, seconds / Double(useful + 1))
+        }
+        return Array(byCost[..<split]) + ranked.sorted { $0.score < $1.score }.map(\.plan)
+    }
+
+    /// Up to `size` members of `mask`, from the middle of the ordinals on (ordinals follow ids, which carry no
+    /// meaning), then from the start if that is too few.
+    static func sample(of mask: BitSet, contacts: Int, size: Int) -> BitSet {
+        let middle = contacts / 2
+        var picked = Array(mask[members: middle...].prefix(size))
+        if picked.count < size { picked += mask[members: 0..<middle].prefix(size - picked.count) }
+        return BitSet(picked)
+    }
+
+    /// Tests the members of `mask` in slices run on every core, writing the result's words directly. A small mask
+    /// (one contact's membership, a sample) is tested on the caller's thread into a set of its own size.
+    static func scan(_ mask: BitSet, contacts: Int, tuning: IndexTuning, _ test: @escaping @Sendable (Int) -> Bool) -> BitSet {
+        if mask.count <= tuning.smallMask {
+            var found = BitSet()
+            for ordinal in mask where test(ordinal) { found.insert(ordinal) }
+            return found
+        }
         let wordCount = (contacts + UInt.bitWidth - 1) / UInt.bitWidth
+        let sliceSize = tuning.sliceSize
         let slices = (contacts + sliceSize - 1) / sliceSize
         let words = UnsafeMutableBufferPointer<UInt>.allocate(capacity: max(wordCount, 1))
         words.initialize(repeating: 0)
@@ -76,6 +127,26 @@ indirect enum AudiencePlan: Sendable {
             DispatchQueue.concurrentPerform(iterations: slices, execute: work)
         }
         return BitSet(words: words)
+    }
+}
+
+/// Sizes that decide how a plan is evaluated, never what it selects. Tests set small ones, so that a few hundred
+/// contacts take the paths a million do (parallel slices, samples).
+public struct IndexTuning: Sendable {
+    /// Members of a mask up to which a scan runs on the caller's thread and an AND or OR does not sample its children.
+    public var smallMask: Int
+    /// Contacts a sample tests.
+    public var sampleSize: Int
+    /// Contacts per parallel slice; a multiple of 64, so that each slice writes whole words of its own.
+    public var sliceSize: Int
+
+    public static let standard = IndexTuning(smallMask: 4_096, sampleSize: 1_024, sliceSize: 1 << 16)
+
+    public init(smallMask: Int, sampleSize: Int, sliceSize: Int) {
+        precondition(sliceSize > 0 && sliceSize % UInt.bitWidth == 0, "a slice is whole words")
+        self.smallMask = smallMask
+        self.sampleSize = sampleSize
+        self.sliceSize = sliceSize
     }
 }
 

@@ -26,7 +26,7 @@ extension AudiencePlanner {
                 let spend = s.lifetimeSpend
                 return .test(cost: 1) { o in test(Double(spend[o])) }
             }
-            return .test(cost: 10) { o in
+            return .test(cost: AudiencePlan.rowCost) { o in
                 // Nothing since the period began: the empty sum.
                 if !(lastPurchase[o] >= low) { return test(0) }
                 var sum: Int64 = 0
@@ -39,7 +39,7 @@ extension AudiencePlanner {
                 let empty = test(0)
                 return .test(cost: 1) { o in lastPurchase[o] >= low ? positive : empty }
             }
-            return .test(cost: windowed ? 10 : 1) { o in
+            return .test(cost: windowed ? AudiencePlan.rowCost : 1) { o in
                 if windowed && !(lastPurchase[o] >= low) { return test(0) }
                 return test(Double(rows(orderOffsets, orderTime, o).count))
             }
@@ -52,7 +52,7 @@ extension AudiencePlanner {
                     return count > 0 && test(Double(spend[o]) / Double(count))
                 }
             }
-            return .test(cost: 10) { o in
+            return .test(cost: AudiencePlan.rowCost) { o in
                 if !(lastPurchase[o] >= low) { return false }
                 let range = rows(orderOffsets, orderTime, o)
                 guard !range.isEmpty else { return false }
@@ -82,7 +82,7 @@ extension AudiencePlanner {
             }
             guard wanted.contains(true) else { return .constant(test(0)) }
             let lineOffsets = s.lineOffsets, lineProduct = s.lineProduct
-            return .test(cost: 10) { o in
+            return .test(cost: AudiencePlan.rowCost) { o in
                 if windowed && !(lastPurchase[o] >= low) { return test(0) }
                 var count = 0
                 for order in rows(orderOffsets, orderTime, o) {
@@ -108,7 +108,7 @@ extension AudiencePlanner {
                 let empty = test(0)
                 return .test(cost: 1) { o in last[o] >= low ? positive : empty }
             }
-            return .test(cost: 10) { o in
+            return .test(cost: AudiencePlan.rowCost) { o in
                 // Never, or not since the period began: the count is 0.
                 if !(last[o] >= low) { return test(0) }
                 var count = 0
@@ -136,7 +136,7 @@ extension AudiencePlanner {
             let offsets = s.eventOffsets, types = s.eventType, times = s.eventTime
             // A tree often tests the score more than once: each contact's is summed once per evaluation.
             let memo = memo.scores(contacts: s.contactCount)
-            return .test(cost: 10) { o in
+            return .test(cost: AudiencePlan.rowCost) { o in
                 guard lastEngaged[o] >= since else { return test(0) }
                 let known = memo.values[o]
                 if known != ScoreMemo.unknown { return test(Double(known)) }

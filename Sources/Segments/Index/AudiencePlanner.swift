@@ -25,8 +25,7 @@ struct AudiencePlanner {
         switch node {
         case .group(let group):
             let children = try group.children.map { try plan($0, nesting: nesting) }
-            let body: AudiencePlan =
-                children.isEmpty ? .constant(group.combinator == .and) : group.combinator == .and ? .and(children) : .or(children)
+            let body: AudiencePlan = group.combinator == .and ? .all(children) : .any(children)
             return group.not ? .not(body) : body
         case .condition(var condition):
             let negated = condition.operator.positive != nil
@@ -67,9 +66,8 @@ struct AudiencePlanner {
             if op == .contains { return .bits(s.tags[value.string ?? ""] ?? BitSet()) }
             return .bits(s.tagged)
         case .createdAt:
-            let test = dateTest(op, value)
-            let created = s.createdAt
-            return .test(cost: 1) { o in test(created[o]) }
+            // Sorted by creation: the contacts in a period are found by binary search, not by testing each one.
+            return .bits(s.created(in: dateRange(op, value)))
         case .consentStatus:
             let codes = Set((value.array ?? [value]).compactMap(\.string).map(AudienceSnapshot.Consent.code))
             guard !codes.isEmpty else { return .constant(false) }
@@ -143,27 +141,30 @@ struct AudiencePlanner {
 
     /// ``SegmentCompiler/date(_:_:_:asText:)`` on an instant in seconds since 1970; NaN (no value) never passes.
     func dateTest(_ op: RuleOperator, _ value: RuleValue) -> @Sendable (Double) -> Bool {
+        let range = dateRange(op, value)
+        return { range.contains($0) }
+    }
+
+    /// The instants (seconds since 1970) that ``dateTest(_:_:)`` passes: every date test is a half-open period, empty
+    /// when the value is unusable.
+    func dateRange(_ op: RuleOperator, _ value: RuleValue) -> Range<Double> {
         let day = value.string.flatMap(CalendarDay.init)
         let days = (value.array ?? []).compactMap { $0.string.flatMap(CalendarDay.init) }
         let zone = timeZone
+        /// Empty unless low ≤ high (NaN bounds included).
+        func period(_ low: Double?, _ high: Double?) -> Range<Double> {
+            guard let low, let high, low <= high else { return 0..<0 }
+            return low..<high
+        }
         switch op {
-        case .before:
-            guard let limit = day?.start(in: zone).timeIntervalSince1970 else { return { _ in false } }
-            return { $0 < limit }
-        case .after:
-            guard let limit = day?.end(in: zone).timeIntervalSince1970 else { return { _ in false } }
-            return { $0 >= limit }
+        case .before: return period(-.infinity, day?.start(in: zone).timeIntervalSince1970)
+        case .after: return period(day?.end(in: zone).timeIntervalSince1970, .infinity)
         case .between:
-            guard days.count == 2 else { return { _ in false } }
-            let low = days[0].start(in: zone).timeIntervalSince1970, high = days[1].end(in: zone).timeIntervalSince1970
-            return { $0 >= low && $0 < high }
-        case .withinLastDays:
-            let limit = daysAgo(value.number ?? 0)
-            return { $0 >= limit }
-        case .moreThanDaysAgo:
-            let limit = daysAgo(value.number ?? 0)
-            return { $0 < limit }
-        default: return { !$0.isNaN }
+            guard days.count == 2 else { return 0..<0 }
+            return period(days[0].start(in: zone).timeIntervalSince1970, days[1].end(in: zone).timeIntervalSince1970)
+        case .withinLastDays: return period(daysAgo(value.number ?? 0), .infinity)
+        case .moreThanDaysAgo: return period(-.infinity, daysAgo(value.number ?? 0))
+        default: return -.infinity..<(.infinity)
         }
     }
 

@@ -110,7 +110,9 @@ extension AudienceSnapshot {
         language = text(contacts.language)
         username = text(contacts.username)
         phoneHead = order.map { PhoneHead.pack(contacts.phone[$0]) }
-        createdAt = order.map { contacts.createdAt[$0] }
+        let createdAt = order.map { contacts.createdAt[$0] }
+        self.createdAt = createdAt
+        createdOrder = (0..<Int32(n)).filter { !createdAt[Int($0)].isNaN }.sorted { createdAt[Int($0)] < createdAt[Int($1)] }
         consent = order.map { contacts.consent[$0] }
 
         var tags: [String: BitSet] = [:], tagged = BitSet()

@@ -23,6 +23,8 @@ public struct AudienceSnapshot: Sendable {
     /// The first bytes of the phone, for calling-code prefixes (see ``PhoneHead``).
     let phoneHead: [UInt64]
     let createdAt: [Double]
+    /// Ordinals in `createdAt` order (contacts without a time left out), for periods by binary search.
+    let createdOrder: [Int32]
     /// ``Consent`` codes.
     let consent: [UInt8]
     /// Members per tag, and the contacts with at least one tag.
@@ -67,10 +69,28 @@ public struct AudienceSnapshot: Sendable {
 
     func ordinal(of id: UUID) -> Int? { ordinals[id].map(Int.init) }
 
+    /// The contacts created in `period`.
+    func created(in period: Range<Double>) -> BitSet {
+        /// The first position in `createdOrder` whose time is not below `time`.
+        func position(_ time: Double) -> Int {
+            var low = 0, high = createdOrder.count
+            while low < high {
+                let middle = (low + high) / 2
+                if createdAt[Int(createdOrder[middle])] < time { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let from = position(period.lowerBound), to = position(period.upperBound)
+        guard from < to else { return BitSet() }
+        var words = [UInt](repeating: 0, count: (ids.count + UInt.bitWidth - 1) / UInt.bitWidth)
+        for ordinal in createdOrder[from..<to] { words[Int(ordinal) / UInt.bitWidth] |= 1 << UInt(Int(ordinal) % UInt.bitWidth) }
+        return BitSet(words: words)
+    }
+
     /// An estimate of the snapshot's memory, for the budget and `/metrics`.
     public var estimatedBytes: Int {
         let n = ids.count
-        var bytes = n * (16 + 4 + 8 + 8 + 1 + 4 * 4) + n * 40  // ids, ordinals (map), columns, phone, created, consent
+        var bytes = n * (16 + 4 + 8 + 8 + 4 + 1 + 4 * 4) + n * 40  // ids, ordinals (map), columns, phone, created (+ order), consent
         bytes += tags.count * (n / 8) + n / 8
         for column in attributes.values { bytes += column.estimatedBytes(contacts: n) }
         bytes += orderTime.count * (8 + 8) + lineProduct.count * 4 + lineOffsets.count * 4 + orderOffsets.count * 4 + n * 24

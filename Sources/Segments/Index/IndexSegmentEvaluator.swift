@@ -34,6 +34,7 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
     public let view: AudienceView
     let plan: AudiencePlan
     let deltaPlan: AudiencePlan?
+    let tuning: IndexTuning
     private let lock = NSLock()
     private var cached: (base: BitSet, delta: BitSet)?
 
@@ -41,7 +42,8 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
     /// ``AudienceIndexUnsupported`` for rules the index cannot answer (the caller then uses SQL).
     public init(
         view: AudienceView, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone, currencyMinorUnits: Int = 100,
-        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
+        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false },
+        tuning: IndexTuning = .standard
     ) throws {
         let problems = RuleValidator(catalog: catalog, segmentRules: segmentRules, isSnapshot: isSnapshot).validate(rules)
         if !problems.isEmpty { throw RuleProblems(problems) }
@@ -52,17 +54,19 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
             )
         }
         self.view = view
+        self.tuning = tuning
         self.plan = try planner(view.base).plan(rules)
         self.deltaPlan = try view.delta.map { try planner($0).plan(rules) }
     }
 
     public convenience init(
         snapshot: AudienceSnapshot, rules: RuleNode, catalog: FieldCatalog, now: Date = Date(), timeZone: TimeZone, currencyMinorUnits: Int = 100,
-        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false }
+        segmentRules: @escaping @Sendable (UUID) -> RuleNode? = { _ in nil }, isSnapshot: @escaping @Sendable (UUID) -> Bool = { _ in false },
+        tuning: IndexTuning = .standard
     ) throws {
         try self.init(
             view: AudienceView(base: snapshot), rules: rules, catalog: catalog, now: now, timeZone: timeZone, currencyMinorUnits: currencyMinorUnits,
-            segmentRules: segmentRules, isSnapshot: isSnapshot
+            segmentRules: segmentRules, isSnapshot: isSnapshot, tuning: tuning
         )
     }
 
@@ -86,9 +90,9 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
-        let base = plan.evaluate(view.base.universe.subtracting(view.superseded), contacts: view.base.contactCount)
+        let base = plan.evaluate(view.base.universe.subtracting(view.superseded), contacts: view.base.contactCount, tuning: tuning)
         var delta = BitSet()
-        if let snapshot = view.delta, let deltaPlan { delta = deltaPlan.evaluate(snapshot.universe, contacts: snapshot.contactCount) }
+        if let snapshot = view.delta, let deltaPlan { delta = deltaPlan.evaluate(snapshot.universe, contacts: snapshot.contactCount, tuning: tuning) }
         cached = (base, delta)
         return (base, delta)
     }
@@ -139,10 +143,10 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
 
     public func contains(contactID: UUID) async throws -> Bool {
         if let delta = view.delta, let deltaPlan, let ordinal = delta.ordinal(of: contactID) {
-            return !deltaPlan.evaluate(BitSet([ordinal]), contacts: delta.contactCount).isEmpty
+            return !deltaPlan.evaluate(BitSet([ordinal]), contacts: delta.contactCount, tuning: tuning).isEmpty
         }
         guard let ordinal = view.base.ordinal(of: contactID), !view.superseded.contains(ordinal) else { return false }
-        return !plan.evaluate(BitSet([ordinal]), contacts: view.base.contactCount).isEmpty
+        return !plan.evaluate(BitSet([ordinal]), contacts: view.base.contactCount, tuning: tuning).isEmpty
     }
 
     static func firstOrdinal(after id: UUID, in ids: [UUID]) -> Int {
