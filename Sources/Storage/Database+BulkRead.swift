@@ -234,7 +234,7 @@ extension Database {
     public func consistentBulkRead<R: Sendable>(_ body: @Sendable (BulkReader) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite:
-            // A connection of its own, as in consistentRead: no other read may run inside this transaction.
+            // A connection of its own: no other read may run inside this transaction (see consistentRead).
             return try await withOwnSQLiteConnection { connection in
                 guard let handle = TimedReader.rawHandle(of: connection).map(SQLiteHandle.init(raw:)) else {
                     throw BulkReadError(message: "the SQLite connection's handle was not found")

@@ -9,13 +9,10 @@ extension Database {
     /// On SQLite the transaction runs on a connection opened for it alone: the reader connections are shared by every
     /// read, and a statement of another read on a connection inside this transaction would see its old snapshot (a row
     /// committed a moment ago would be missing).
+    ///
+    /// The same transaction as ``consistentBulkRead(_:)``, with only its SQLKit side.
     public func consistentRead<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        if kind == .sqlite {
-            return try await withOwnSQLiteConnection { connection in
-                try await Self.inTransaction(begin: "BEGIN DEFERRED", on: connection.sql(queryLogLevel: .trace), body)
-            }
-        }
-        return try await read { sql in try await Self.inTransaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", on: sql, body) }
+        try await consistentBulkRead { reader in try await body(reader.sql) }
     }
 
     /// Runs `body` with an SQLite connection of its own, closed afterwards.
