@@ -173,7 +173,8 @@ public struct SegmentStore: Sendable {
             try await sql.raw("SELECT id FROM segments WHERE id = \(bind: sid)\(forUpdate)").run()
             let current = Set(try await sql.raw("SELECT contact_id FROM segment_members WHERE segment_id = \(bind: sid)").all()
                 .map { try $0.decode(column: "contact_id", as: UUID.self) })
-            let entered = matching.subtracting(current).sorted { $0.uuidString < $1.uuidString }
+            // `matching` was read before this transaction: a contact deleted since cannot enter.
+            let entered = try await existing(matching.subtracting(current), workspaceID: ws, in: sql).sorted { $0.uuidString < $1.uuidString }
             let left = current.subtracting(matching).sorted { $0.uuidString < $1.uuidString }
             let total = current.count - left.count + entered.count
             let took = Self.milliseconds(ContinuousClock.now - started)
@@ -203,6 +204,24 @@ public struct SegmentStore: Sendable {
             return (total, took)
         }
         return Self.refreshed(segment, total: counts.0, took: counts.1, now: now)
+    }
+
+    /// The contacts of `ids` that exist, locked on PostgreSQL against deletion (`FOR KEY SHARE`, as the foreign keys
+    /// of the rows about to be written would) until the transaction ends; SQLite's single writer already excludes it.
+    private func existing(_ ids: Set<UUID>, workspaceID: UUID, in sql: any SQLDatabase) async throws -> Set<UUID> {
+        let all = Array(ids)
+        let lock: SQLQueryString = database.dialect.kind == .postgres ? " FOR KEY SHARE" : ""
+        var found = Set<UUID>()
+        found.reserveCapacity(all.count)
+        var index = 0
+        while index < all.count {
+            let batch = all[index..<min(index + 500, all.count)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id IN (\(batch))\(lock)").all() {
+                found.insert(try row.decode(column: "id", as: UUID.self))
+            }
+            index += 500
+        }
+        return found
     }
 
     /// Stores a finished refresh's count and time on the segment, and frees its lease.

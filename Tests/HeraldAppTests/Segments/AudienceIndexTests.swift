@@ -291,4 +291,28 @@ struct AudienceIndexTests {
             #expect(queued == queued.sorted { $0.uuidString < $1.uuidString } || queued.count < 2)
         }
     }
+    @Test("a refresh whose members were read before a contact was deleted stores the others", arguments: Engine.available)
+    func refreshAfterDeletion(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            let data = try await SegmentData.make(app)
+            let saved = try await app.request(
+                .post, "/api/segments", json: #"{"name":"Buyers","rules":{"field":"purchases.order_count","operator":"gte","value":1}}"#)
+            #expect(saved.status == .created, "\(saved.text)")
+            let id = try #require(saved.json["id"].string.flatMap(UUID.init(uuidString:)))
+            let store = app.services.segments.store
+            let segment = try #require(try await store.find(workspaceID: app.workspace.id, id: id))
+            // The members as the index (or a reader) saw them, then Cleo is deleted before the refresh writes.
+            let ana = try #require(UUID(uuidString: data.ana)), ben = try #require(UUID(uuidString: data.ben))
+            let cleo = try #require(UUID(uuidString: data.cleo))
+            #expect(try await app.request(.delete, "/api/contacts/\(data.cleo)").status == .noContent)
+            let refreshed = try await store.refresh(segment, matching: [ana, ben, cleo], reason: "manual", now: Date())
+            #expect(refreshed.contactCount == 2)
+            let stored = try await app.database.read { sql in
+                Set(try await sql.raw("SELECT contact_id FROM segment_members WHERE segment_id = \(bind: id)").all().map {
+                    try $0.decode(column: "contact_id", as: UUID.self)
+                })
+            }
+            #expect(stored == [ana, ben])
+        }
+    }
 }
