@@ -28,7 +28,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         .executableTarget(
@@ -102,7 +101,6 @@ let package = Package(
             dependencies: [
                 "Storage",
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "BitCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,3 @@
-import BitCollections
 import Dispatch
 import Foundation
 
@@ -10,7 +9,7 @@ import Foundation
 /// the mask it was given, so `NOT x` under a mask is the mask less `x`.
 indirect enum AudiencePlan: Sendable {
     case constant(Bool)
-    case bits(BitSet)
+    case bits(OrdinalSet)
     /// A test of one contact by ordinal; `cost` orders an AND's children (column tests 1, rows ``rowCost``).
     case test(cost: Int, @Sendable (Int) -> Bool)
     case and([AudiencePlan])
@@ -40,12 +39,12 @@ indirect enum AudiencePlan: Sendable {
     }
 
     /// The contacts of `mask` the plan selects.
-    func evaluate(_ mask: BitSet, contacts: Int, tuning: IndexTuning = .standard) -> BitSet {
+    func evaluate(_ mask: OrdinalSet, contacts: Int, tuning: IndexTuning = .standard) -> OrdinalSet {
         if mask.isEmpty { return mask }
         switch self {
-        case .constant(let value): return value ? mask : BitSet()
+        case .constant(let value): return value ? mask : OrdinalSet()
         case .bits(let bits): return mask.intersection(bits)
-        case .test(_, let test): return Self.scan(mask, contacts: contacts, tuning: tuning, test)
+        case .test(_, let test): return Self.scan(mask, tuning: tuning, test)
         case .and(let children):
             var kept = mask
             for child in Self.ordered(children, in: mask, contacts: contacts, tuning: tuning, wanting: false) {
@@ -54,7 +53,7 @@ indirect enum AudiencePlan: Sendable {
             }
             return kept
         case .or(let children):
-            var found = BitSet(), remaining = mask
+            var found = OrdinalSet(), remaining = mask
             for child in Self.ordered(children, in: mask, contacts: contacts, tuning: tuning, wanting: true) {
                 let more = child.evaluate(remaining, contacts: contacts, tuning: tuning)
                 found.formUnion(more)
@@ -74,18 +73,19 @@ indirect enum AudiencePlan: Sendable {
     /// or more children read rows, and the mask is large, each of those is timed on a sample of the mask: a test of
     /// the last 90 days' orders that almost nobody passes should run before a score test that almost everybody
     /// passes, and their costs alone cannot tell. The order changes only the time, never the result.
-    static func ordered(_ children: [AudiencePlan], in mask: BitSet, contacts: Int, tuning: IndexTuning, wanting: Bool) -> [AudiencePlan] {
+    static func ordered(_ children: [AudiencePlan], in mask: OrdinalSet, contacts: Int, tuning: IndexTuning, wanting: Bool) -> [AudiencePlan] {
         let byCost = children.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
         let split = byCost.firstIndex { $0.cost >= rowCost } ?? byCost.count
         guard byCost.count - split >= 2, mask.count > tuning.smallMask else { return byCost }
         let sample = sample(of: mask, contacts: contacts, size: tuning.sampleSize)
+        let sampled = sample.count
         let clock = ContinuousClock()
         let ranked = byCost[split...].map { child -> (plan: AudiencePlan, score: Double) in
             let started = clock.now
             let passed = child.evaluate(sample, contacts: contacts, tuning: tuning).count
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let useful = wanting ? passed : sample.count - passed
+            let useful = wanting ? passed : sampled - passed
             return (child, seconds / Double(useful + 1))
         }
         return Array(byCost[..<split]) + ranked.sorted { $0.score < $1.score }.map(\.plan)
@@ -93,40 +93,49 @@ indirect enum AudiencePlan: Sendable {
 
     /// Up to `size` members of `mask`, from the middle of the ordinals on (ordinals follow ids, which carry no
     /// meaning), then from the start if that is too few.
-    static func sample(of mask: BitSet, contacts: Int, size: Int) -> BitSet {
+    static func sample(of mask: OrdinalSet, contacts: Int, size: Int) -> OrdinalSet {
         let middle = contacts / 2
-        var picked = Array(mask[members: middle...].prefix(size))
-        if picked.count < size { picked += mask[members: 0..<middle].prefix(size - picked.count) }
-        return BitSet(picked)
+        var picked = Array(mask.members(from: middle).prefix(size))
+        for ordinal in mask {
+            if ordinal >= middle || picked.count >= size { break }
+            picked.append(ordinal)
+        }
+        return OrdinalSet(picked)
     }
 
-    /// Tests the members of `mask` in slices run on every core, writing the result's words directly. A small mask
-    /// (one contact's membership, a sample) is tested on the caller's thread into a set of its own size.
-    static func scan(_ mask: BitSet, contacts: Int, tuning: IndexTuning, _ test: @escaping @Sendable (Int) -> Bool) -> BitSet {
+    /// Tests the members of `mask` 64 at a time from its words, in slices run on every core, each writing its own
+    /// words of the result. A small mask (one contact's membership, a sample) is tested on the caller's thread.
+    static func scan(_ mask: OrdinalSet, tuning: IndexTuning, _ test: @escaping @Sendable (Int) -> Bool) -> OrdinalSet {
         if mask.count <= tuning.smallMask {
-            var found = BitSet()
+            var found = OrdinalSet()
             for ordinal in mask where test(ordinal) { found.insert(ordinal) }
             return found
         }
-        let wordCount = (contacts + UInt.bitWidth - 1) / UInt.bitWidth
-        let sliceSize = tuning.sliceSize
-        let slices = (contacts + sliceSize - 1) / sliceSize
-        let words = UnsafeMutableBufferPointer<UInt>.allocate(capacity: max(wordCount, 1))
-        words.initialize(repeating: 0)
-        defer { words.deallocate() }
-        let output = WordsPointer(words)
-        let work: @Sendable (Int) -> Void = { slice in
-            let range = (slice * sliceSize)..<min(contacts, (slice + 1) * sliceSize)
-            for ordinal in mask[members: range] where test(ordinal) {
-                output.base[ordinal / UInt.bitWidth] |= 1 << UInt(ordinal % UInt.bitWidth)
+        let maskWords = mask.words
+        let wordCount = maskWords.count
+        let sliceWords = tuning.sliceSize / UInt.bitWidth
+        let slices = (wordCount + sliceWords - 1) / sliceWords
+        let words = [UInt](unsafeUninitializedCapacity: wordCount) { buffer, initialized in
+            let output = WordsPointer(buffer)
+            let work: @Sendable (Int) -> Void = { slice in
+                for word in (slice * sliceWords)..<min(wordCount, (slice + 1) * sliceWords) {
+                    var bits = maskWords[word], passed: UInt = 0
+                    while bits != 0 {
+                        let bit = bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        if test(word * UInt.bitWidth + bit) { passed |= 1 << UInt(bit) }
+                    }
+                    output.base[word] = passed
+                }
             }
+            if slices <= 1 {
+                if slices == 1 { work(0) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: slices, execute: work)
+            }
+            initialized = wordCount
         }
-        if slices <= 1 {
-            if slices == 1 { work(0) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: slices, execute: work)
-        }
-        return BitSet(words: words)
+        return OrdinalSet(words: words)
     }
 }
 

@@ -1,4 +1,3 @@
-import BitCollections
 import Foundation
 
 extension AudiencePlanner {

@@ -1,4 +1,3 @@
-import BitCollections
 import Foundation
 
 /// Rules the audience index cannot answer; the caller answers them with SQL instead.
@@ -63,7 +62,7 @@ struct AudiencePlanner {
             let heads = s.phoneHead
             return .test(cost: 1) { o in matchers.contains { PhoneHead.matches(heads[o], $0) } }
         case .tags:
-            if op == .contains { return .bits(s.tags[value.string ?? ""] ?? BitSet()) }
+            if op == .contains { return .bits(s.tags[value.string ?? ""] ?? OrdinalSet()) }
             return .bits(s.tagged)
         case .createdAt:
             // Sorted by creation: the contacts in a period are found by binary search, not by testing each one.
@@ -88,7 +87,7 @@ struct AudiencePlanner {
                 let passing = strings.passing(textDateTest(op, value)), codes = strings.codes
                 return .test(cost: 1) { o in codes[o] >= 0 && passing[Int(codes[o])] }
             case .list:
-                if op == .contains { return .bits(attribute.listItems[value.string ?? ""] ?? BitSet()) }
+                if op == .contains { return .bits(attribute.listItems[value.string ?? ""] ?? OrdinalSet()) }
                 return .bits(attribute.nonEmptyList)
             case .boolean:
                 guard let booleans = attribute.booleans else { return .constant(false) }

@@ -1,4 +1,3 @@
-import BitCollections
 import Foundation
 import SQLKit
 import Storage
@@ -115,12 +114,12 @@ extension AudienceSnapshot {
         createdOrder = (0..<Int32(n)).filter { !createdAt[Int($0)].isNaN }.sorted { createdAt[Int($0)] < createdAt[Int($1)] }
         consent = order.map { contacts.consent[$0] }
 
-        var tags: [String: BitSet] = [:], tagged = BitSet()
+        var tags: [String: OrdinalSet] = [:], tagged = OrdinalSet()
         var attributes: [String: AttributeColumn.Builder] = [:]
         for (ordinal, row) in order.enumerated() {
             let rowTags = contacts.tags[row]
             if !rowTags.isEmpty { tagged.insert(ordinal) }
-            for tag in rowTags { tags[tag, default: BitSet()].insert(ordinal) }
+            for tag in rowTags { tags[tag, default: OrdinalSet()].insert(ordinal) }
             for (key, value) in contacts.attributes[row] {
                 attributes[key, default: AttributeColumn.Builder(contacts: n)].add(value, at: ordinal)
             }
@@ -196,8 +195,8 @@ extension AttributeColumn {
         var strings: [String?]?
         var numbers: [Double]?
         var booleans: [Int8]?
-        var listItems: [String: BitSet] = [:]
-        var nonEmptyList = BitSet()
+        var listItems: [String: OrdinalSet] = [:]
+        var nonEmptyList = OrdinalSet()
 
         init(contacts: Int) { self.contacts = contacts }
 
@@ -214,7 +213,7 @@ extension AttributeColumn {
                 booleans![ordinal] = flag ? 1 : 0
             case .array(let items):
                 if !items.isEmpty { nonEmptyList.insert(ordinal) }
-                for case .string(let item) in items { listItems[item, default: BitSet()].insert(ordinal) }
+                for case .string(let item) in items { listItems[item, default: OrdinalSet()].insert(ordinal) }
             case .null, .object: break
             }
         }

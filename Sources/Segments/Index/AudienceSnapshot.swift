@@ -1,4 +1,3 @@
-import BitCollections
 import Foundation
 
 /// One workspace's audience in memory, column by column: what ``IndexSegmentEvaluator`` answers from.
@@ -28,8 +27,8 @@ public struct AudienceSnapshot: Sendable {
     /// ``Consent`` codes.
     let consent: [UInt8]
     /// Members per tag, and the contacts with at least one tag.
-    let tags: [String: BitSet]
-    let tagged: BitSet
+    let tags: [String: OrdinalSet]
+    let tagged: OrdinalSet
     let attributes: [String: AttributeColumn]
 
     // Purchases: paid orders by contact, in time order.
@@ -65,12 +64,12 @@ public struct AudienceSnapshot: Sendable {
     public var eventCount: Int { eventTime.count }
 
     /// Every contact.
-    var universe: BitSet { BitSet(0..<ids.count) }
+    var universe: OrdinalSet { OrdinalSet(0..<ids.count) }
 
     func ordinal(of id: UUID) -> Int? { ordinals[id].map(Int.init) }
 
     /// The contacts created in `period`.
-    func created(in period: Range<Double>) -> BitSet {
+    func created(in period: Range<Double>) -> OrdinalSet {
         /// The first position in `createdOrder` whose time is not below `time`.
         func position(_ time: Double) -> Int {
             var low = 0, high = createdOrder.count
@@ -81,10 +80,10 @@ public struct AudienceSnapshot: Sendable {
             return low
         }
         let from = position(period.lowerBound), to = position(period.upperBound)
-        guard from < to else { return BitSet() }
+        guard from < to else { return OrdinalSet() }
         var words = [UInt](repeating: 0, count: (ids.count + UInt.bitWidth - 1) / UInt.bitWidth)
         for ordinal in createdOrder[from..<to] { words[Int(ordinal) / UInt.bitWidth] |= 1 << UInt(Int(ordinal) % UInt.bitWidth) }
-        return BitSet(words: words)
+        return OrdinalSet(words: words)
     }
 
     /// An estimate of the snapshot's memory, for the budget and `/metrics`.
@@ -124,8 +123,8 @@ struct AttributeColumn: Sendable {
     /// JSON booleans: 1 true, 0 false, -1 not a boolean.
     var booleans: [Int8]?
     /// Arrays: members per string item, and the contacts whose array is not empty.
-    var listItems: [String: BitSet] = [:]
-    var nonEmptyList: BitSet = BitSet()
+    var listItems: [String: OrdinalSet] = [:]
+    var nonEmptyList: OrdinalSet = OrdinalSet()
 
     func estimatedBytes(contacts n: Int) -> Int {
         (strings.map { $0.codes.count * 4 + $0.values.count * 24 } ?? 0) + (numbers?.count ?? 0) * 8 + (booleans?.count ?? 0)

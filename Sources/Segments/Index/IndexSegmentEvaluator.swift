@@ -1,4 +1,3 @@
-import BitCollections
 import Dispatch
 import Foundation
 
@@ -8,19 +7,19 @@ public struct AudienceView: Sendable {
     public let base: AudienceSnapshot
     public let delta: AudienceSnapshot?
     /// Base ordinals whose contact is in the delta, or was deleted.
-    let superseded: BitSet
+    let superseded: OrdinalSet
 
     public init(base: AudienceSnapshot) {
         self.base = base
         self.delta = nil
-        self.superseded = BitSet()
+        self.superseded = OrdinalSet()
     }
 
     /// `base` with the contacts `changed` taken from `delta` (a contact in `changed` but not in `delta` was deleted).
     public init(base: AudienceSnapshot, delta: AudienceSnapshot, changed: some Sequence<UUID>) {
         self.base = base
         self.delta = delta
-        var superseded = BitSet()
+        var superseded = OrdinalSet()
         for id in changed { if let ordinal = base.ordinal(of: id) { superseded.insert(ordinal) } }
         self.superseded = superseded
     }
@@ -36,7 +35,7 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
     let deltaPlan: AudiencePlan?
     let tuning: IndexTuning
     private let lock = NSLock()
-    private var cached: (base: BitSet, delta: BitSet)?
+    private var cached: (base: OrdinalSet, delta: OrdinalSet)?
 
     /// Validates and compiles `rules` against `view`. Throws ``RuleProblems`` as the SQL engine does, and
     /// ``AudienceIndexUnsupported`` for rules the index cannot answer (the caller then uses SQL).
@@ -86,19 +85,19 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
     }
 
     /// The members: base ordinals (without the superseded ones) and delta ordinals, evaluated on first use.
-    func members() -> (base: BitSet, delta: BitSet) {
+    func members() -> (base: OrdinalSet, delta: OrdinalSet) {
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
         let base = plan.evaluate(view.base.universe.subtracting(view.superseded), contacts: view.base.contactCount, tuning: tuning)
-        var delta = BitSet()
+        var delta = OrdinalSet()
         if let snapshot = view.delta, let deltaPlan { delta = deltaPlan.evaluate(snapshot.universe, contacts: snapshot.contactCount, tuning: tuning) }
         cached = (base, delta)
         return (base, delta)
     }
 
     /// The members, evaluated off the caller's thread (evaluation blocks while it scans).
-    func membersAsync() async -> (base: BitSet, delta: BitSet) {
+    func membersAsync() async -> (base: OrdinalSet, delta: OrdinalSet) {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.members()) }
         }
@@ -112,10 +111,10 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
     public func page(after: UUID?, limit: Int) async throws -> [UUID] {
         guard limit > 0 else { return [] }
         let members = await membersAsync()
-        func ids(_ snapshot: AudienceSnapshot, _ set: BitSet) -> [UUID] {
+        func ids(_ snapshot: AudienceSnapshot, _ set: OrdinalSet) -> [UUID] {
             let start = after.map { Self.firstOrdinal(after: $0, in: snapshot.ids) } ?? 0
             guard start < snapshot.contactCount else { return [] }
-            return set[members: start...].prefix(limit).map { snapshot.ids[$0] }
+            return set.members(from: start).prefix(limit).map { snapshot.ids[$0] }
         }
         let base = ids(view.base, members.base)
         guard let delta = view.delta else { return base }
@@ -143,10 +142,10 @@ public final class IndexSegmentEvaluator: SegmentEvaluator, @unchecked Sendable 
 
     public func contains(contactID: UUID) async throws -> Bool {
         if let delta = view.delta, let deltaPlan, let ordinal = delta.ordinal(of: contactID) {
-            return !deltaPlan.evaluate(BitSet([ordinal]), contacts: delta.contactCount, tuning: tuning).isEmpty
+            return !deltaPlan.evaluate(OrdinalSet([ordinal]), contacts: delta.contactCount, tuning: tuning).isEmpty
         }
         guard let ordinal = view.base.ordinal(of: contactID), !view.superseded.contains(ordinal) else { return false }
-        return !plan.evaluate(BitSet([ordinal]), contacts: view.base.contactCount, tuning: tuning).isEmpty
+        return !plan.evaluate(OrdinalSet([ordinal]), contacts: view.base.contactCount, tuning: tuning).isEmpty
     }
 
     static func firstOrdinal(after id: UUID, in ids: [UUID]) -> Int {
