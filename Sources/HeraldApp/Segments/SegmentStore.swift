@@ -191,11 +191,9 @@ public struct SegmentStore: Sendable {
                     "INSERT INTO segment_membership_changes (refresh_id, segment_id, workspace_id, contact_id, change, at) VALUES ", changes
                 ) { "(\(bind: refreshID), \(bind: sid), \(bind: ws), \(bind: $0.0), \(bind: $0.1), \(bind: now))" }
             }
-            var index = 0
-            while index < left.count {
-                let batch = left[index..<min(index + 500, left.count)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-                try await sql.raw("DELETE FROM segment_members WHERE segment_id = \(bind: sid) AND contact_id IN (\(batch))").run()
-                index += 500
+            for start in stride(from: 0, to: left.count, by: 500) {
+                let batch = left[start..<min(start + 500, left.count)]
+                try await sql.raw("DELETE FROM segment_members WHERE segment_id = \(bind: sid) AND contact_id IN (\(binds: Array(batch)))").run()
             }
             try await sql.insertRows("INSERT INTO segment_members (segment_id, workspace_id, contact_id, since) VALUES ", entered) {
                 "(\(bind: sid), \(bind: ws), \(bind: $0), \(bind: now))"
@@ -213,13 +211,11 @@ public struct SegmentStore: Sendable {
         let lock: SQLQueryString = database.dialect.kind == .postgres ? " FOR KEY SHARE" : ""
         var found = Set<UUID>()
         found.reserveCapacity(all.count)
-        var index = 0
-        while index < all.count {
-            let batch = all[index..<min(index + 500, all.count)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-            for row in try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id IN (\(batch))\(lock)").all() {
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let batch = Array(all[start..<min(start + 500, all.count)])
+            for row in try await sql.raw("SELECT id FROM contacts WHERE workspace_id = \(bind: workspaceID) AND id IN (\(binds: batch))\(lock)").all() {
                 found.insert(try row.decode(column: "id", as: UUID.self))
             }
-            index += 500
         }
         return found
     }

@@ -81,9 +81,10 @@ public struct AudienceSnapshot: Sendable {
         }
         let from = position(period.lowerBound), to = position(period.upperBound)
         guard from < to else { return OrdinalSet() }
-        var words = [UInt](repeating: 0, count: (ids.count + UInt.bitWidth - 1) / UInt.bitWidth)
-        for ordinal in createdOrder[from..<to] { words[Int(ordinal) / UInt.bitWidth] |= 1 << UInt(Int(ordinal) % UInt.bitWidth) }
-        return OrdinalSet(words: words)
+        // Sized for every contact at once: the ordinals come in creation order, not ascending.
+        var created = OrdinalSet(words: [UInt](repeating: 0, count: OrdinalSet.wordCount(ids.count)))
+        for ordinal in createdOrder[from..<to] { created.insert(Int(ordinal)) }
+        return created
     }
 
     /// An estimate of the snapshot's memory, for the budget and `/metrics`.

@@ -291,6 +291,7 @@ struct AudienceIndexTests {
             #expect(queued == queued.sorted { $0.uuidString < $1.uuidString } || queued.count < 2)
         }
     }
+
     @Test("a refresh whose members were read before a contact was deleted stores the others", arguments: Engine.available)
     func refreshAfterDeletion(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
